@@ -1,0 +1,61 @@
+package dev.herald;
+
+import dev.herald.config.HeraldConfiguration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * Herald's entry point: a Camel Main application configured by {@code config/application.properties},
+ * with core pipeline routes from the classpath and integrators' routes from {@code routes/}.
+ *
+ * <p>Any setting can be overridden as {@code --key=value} on the command line, as a JVM system
+ * property, or as an environment variable ({@code herald.store.url} → {@code HERALD_STORE_URL}).
+ */
+public final class Herald {
+
+    public static final String DEFAULT_CONFIG = "file:config/application.properties";
+
+    private final Main main;
+
+    public Herald(Map<String, String> overrides) {
+        main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(
+                overrides.getOrDefault("herald.config", DEFAULT_CONFIG));
+        Properties props = new Properties();
+        props.putAll(overrides);
+        main.setOverrideProperties(props);
+        main.configure().addConfiguration(new HeraldConfiguration());
+    }
+
+    /** Starts Herald and returns once every route is running. */
+    public Herald start() throws Exception {
+        main.start();
+        return this;
+    }
+
+    public void stop() {
+        main.stop();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                int eq = arg.indexOf('=');
+                overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else {
+                System.err.println("herald: unknown argument '" + arg + "' (expected --key=value)");
+                System.exit(2);
+            }
+        }
+        Herald herald = new Herald(overrides);
+        herald.main.run();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.herald.broker;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/** Queue names and the broker-side redelivery policy shared by the embedded broker and the docs. */
+public final class BrokerDefaults {
+
+    public static final String EVENTS = "herald.events";
+    public static final String DELIVERIES = "herald.deliveries";
+    public static final String LOG = "herald.log";
+    public static final String DEAD = "herald.dead";
+    public static final String REJECTED = "herald.rejected";
+    /** Where the broker moves a message that keeps failing for unexpected reasons (a bug, not bad input). */
+    public static final String POISON_QUEUE = "herald.poison";
+    /** Herald sets no expiry; named so the broker has somewhere to put a message a client sent with one. */
+    public static final String EXPIRED = "herald.expired";
+
+    private BrokerDefaults() {}
+
+    /**
+     * A route that throws rolls its JMS transaction back; the broker then redelivers with backoff
+     * (1 s doubling to 1 min) so an outage of the store does not spin, and after 100 tries parks the
+     * message on {@link #POISON_QUEUE} rather than dropping it.
+     */
+    public static AddressSettings addressSettings() {
+        return new AddressSettings()
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(60_000)
+                .setMaxDeliveryAttempts(100)
+                .setDeadLetterAddress(SimpleString.of(POISON_QUEUE))
+                .setExpiryAddress(SimpleString.of(EXPIRED))
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false);
+    }
+}

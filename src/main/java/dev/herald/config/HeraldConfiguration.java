@@ -1,0 +1,153 @@
+package dev.herald.config;
+
+import dev.herald.broker.EmbeddedBroker;
+import dev.herald.deliver.RetrySchedule;
+import dev.herald.deliver.WebhookChannel;
+import dev.herald.dispatch.Dispatcher;
+import dev.herald.event.EventFactory;
+import dev.herald.event.RejectReason;
+import dev.herald.store.Store;
+import dev.herald.store.StoreWriter;
+import dev.herald.subscription.SubscriptionLoader;
+import dev.herald.subscription.SubscriptionRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds Herald's parts from its settings and binds them for the routes: the broker (embedded or
+ * external), the transacted JMS component, the store and its writer, the subscriptions, and the
+ * beans the core routes call.
+ */
+public final class HeraldConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings cfg = new Settings(context);
+        Path dataDir = Path.of(cfg.string("herald.data.dir", "data"));
+        Files.createDirectories(dataDir);
+
+        // --- broker -------------------------------------------------------------------------
+        String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
+        EmbeddedBroker embedded = null;
+        if (brokerUrl == null) {
+            embedded = new EmbeddedBroker(dataDir, cfg.string("herald.broker.host", "127.0.0.1"),
+                    cfg.integer("herald.broker.port", 61616), cfg.integer("herald.broker.journal-buffer-timeout-ns", 200_000));
+            embedded.start();
+            brokerUrl = embedded.vmUrl();
+            context.getRegistry().bind("heraldBroker", embedded);
+        } else {
+            LOG.info("Using the external broker at {}", brokerUrl);
+        }
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(brokerUrl);
+        cfg.optional("herald.broker.user").ifPresent(artemis::setUser);
+        cfg.optional("herald.broker.password").ifPresent(artemis::setPassword);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(cfg.integer("herald.broker.pool-connections", 4));
+
+        JmsComponent jms = new JmsComponent();
+        jms.setConnectionFactory(pool);
+        // Local JMS transactions on the consumer's session; producers in the same route join it,
+        // so "consume + send N" commits or rolls back as one. No Camel redelivery: the broker's.
+        jms.setTransacted(true);
+        jms.setLazyCreateTransactionManager(false);
+        jms.setCacheLevelName("CACHE_CONSUMER");
+        context.addComponent("jms", jms);
+
+        // --- store ----------------------------------------------------------------------------
+        Store store = new Store(
+                cfg.string("herald.store.url", "jdbc:h2:file:./" + dataDir + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                cfg.optional("herald.store.user").orElse(null),
+                cfg.optional("herald.store.password").orElse(null),
+                cfg.integer("herald.store.pool-size", 8));
+        store.migrate();
+        StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
+                cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
+                cfg.integer("herald.store.writers", 1));
+
+        // --- subscriptions --------------------------------------------------------------------
+        RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule", RetrySchedule.DEFAULT),
+                cfg.decimal("herald.retry.jitter", 0.2));
+        SubscriptionLoader loader = new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry);
+        SubscriptionRegistry subscriptions = new SubscriptionRegistry(
+                Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")), loader, store);
+        subscriptions.load();
+        subscriptions.refreshState();
+
+        // --- beans the core routes call -----------------------------------------------------------
+        var registry = context.getRegistry();
+        registry.bind("heraldStore", store);
+        registry.bind("heraldSubscriptions", subscriptions);
+        EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC());
+        registry.bind("eventFactory", events);
+        registry.bind("heraldXmlMapper", events.xmlMapper());
+        registry.bind("rejectReason", new RejectReason());
+        registry.bind("dispatcher", new Dispatcher(subscriptions, store,
+                cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
+        registry.bind("webhookChannel", new WebhookChannel(subscriptions,
+                cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
+                Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000))));
+
+        long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
+        EmbeddedBroker broker = embedded;
+        // Stopped after the routes, in reverse order: writer, store, pool, broker.
+        context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh), true, true);
+    }
+
+    /** Starts the writer and the state refresher with the context; stops everything after the routes. */
+    private static final class Lifecycle extends ServiceSupport {
+        private final EmbeddedBroker broker;
+        private final JmsPoolConnectionFactory pool;
+        private final Store store;
+        private final StoreWriter writer;
+        private final SubscriptionRegistry subscriptions;
+        private final long refreshMillis;
+        private ScheduledExecutorService timer;
+
+        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
+                  SubscriptionRegistry subscriptions, long refreshMillis) {
+            this.broker = broker;
+            this.pool = pool;
+            this.store = store;
+            this.writer = writer;
+            this.subscriptions = subscriptions;
+            this.refreshMillis = refreshMillis;
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            writer.start();
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "herald-subscription-state");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(subscriptions::refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            if (timer != null) timer.shutdownNow();
+            writer.stop();
+            pool.stop();
+            store.close();
+            if (broker != null) broker.stop();
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.herald.deliver;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * What one webhook attempt's result means, as DESIGN §3 and Standard Webhooks say: 2xx success;
+ * 410 disables the subscription; 429/503 retry no earlier than Retry-After; everything else
+ * (3xx included: redirects are not followed) is a retryable failure.
+ */
+public record AttemptOutcome(Kind kind, String reason, Duration retryAfter) {
+
+    public enum Kind { SUCCESS, RETRY, GONE }
+
+    public static AttemptOutcome ofResponse(int status, String retryAfterHeader, String location, long nowMillis) {
+        if (status >= 200 && status < 300) return new AttemptOutcome(Kind.SUCCESS, null, null);
+        if (status == 410) return new AttemptOutcome(Kind.GONE, "HTTP 410 Gone: the receiver asked to stop sending", null);
+        if (status >= 300 && status < 400) {
+            return new AttemptOutcome(Kind.RETRY, "HTTP " + status + " redirect" + (location == null ? "" : " to " + location)
+                    + " not followed; update the subscription's URL", null);
+        }
+        Duration after = null;
+        if (status == 429 || status == 503) after = retryAfter(retryAfterHeader, nowMillis);
+        return new AttemptOutcome(Kind.RETRY, "HTTP " + status, after);
+    }
+
+    public static AttemptOutcome ofError(Throwable error, Duration timeout) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String reason;
+        if (root instanceof SocketTimeoutException || root.getClass().getSimpleName().contains("Timeout")) {
+            reason = "no response within " + timeout.toSeconds() + " s (timed out)";
+        } else if (root instanceof ConnectException) {
+            reason = "connection refused or unreachable: " + root.getMessage();
+        } else if (root instanceof UnknownHostException) {
+            reason = "unknown host " + root.getMessage();
+        } else {
+            reason = root.getClass().getSimpleName() + ": " + root.getMessage();
+        }
+        return new AttemptOutcome(Kind.RETRY, reason, null);
+    }
+
+    /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String header, long nowMillis) {
+        if (header == null || header.isBlank()) return null;
+        String v = header.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Duration.ofMillis(Math.max(0, at - nowMillis));
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.herald.deliver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * One event for one subscription: the message on {@code herald.deliveries}. Its id is derived from
+ * the event and subscription ids, so it is the same across retries and re-dispatch (it is the
+ * {@code webhook-id}); {@code attempt} is the number of the attempt this message asks for.
+ */
+public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event) {
+
+    public static String idFor(String eventId, String subscriptionId) {
+        UUID u = UUID.nameUUIDFromBytes((eventId + "\u0000" + subscriptionId).getBytes(StandardCharsets.UTF_8));
+        return "msg_" + u.toString().replace("-", "");
+    }
+
+    public Delivery nextAttempt() {
+        return new Delivery(id, eventId, subscriptionId, attempt + 1, event);
+    }
+}

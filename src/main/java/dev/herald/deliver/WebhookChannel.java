@@ -1,0 +1,153 @@
+package dev.herald.deliver;
+
+import dev.herald.event.Json;
+import dev.herald.store.LogRecord;
+import dev.herald.subscription.Subscription;
+import dev.herald.subscription.SubscriptionRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook channel's two steps around the HTTP call in the deliver route: {@link #prepare}
+ * builds the signed request, {@link #outcome} turns the response (or the error) into the attempt
+ * record and the next step: done, retry at a time, or dead.
+ */
+public final class WebhookChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookChannel.class);
+
+    /** Exchange properties the deliver route reads. */
+    public static final String SKIP = "heraldSkip";
+    public static final String OUTCOME = "heraldOutcome";
+    public static final String NEXT = "heraldNext";
+    public static final String NEXT_AT = "heraldNextAt";
+    public static final String DEAD = "heraldDead";
+    private static final String DELIVERY = "heraldDelivery";
+    private static final String STARTED = "heraldStarted";
+    private static final String REASON = "heraldReason";
+
+    private final SubscriptionRegistry subscriptions;
+    private final int excerptBytes;
+    private final String userAgent;
+    private final Duration timeout;
+
+    public WebhookChannel(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout) {
+        this.subscriptions = subscriptions;
+        this.excerptBytes = excerptBytes;
+        this.userAgent = userAgent;
+        this.timeout = timeout;
+    }
+
+    public void prepare(Exchange exchange) {
+        Delivery d = Json.read(exchange.getMessage().getBody(String.class), Delivery.class);
+        exchange.setProperty(DELIVERY, d);
+        Message m = exchange.getMessage();
+        // Only what we set here reaches the partner: no JMS or Camel header leaks through.
+        m.getHeaders().clear();
+        Subscription s = subscriptions.byId(d.subscriptionId());
+        String disabled = subscriptions.disabledReason(d.subscriptionId());
+        if (s == null || disabled != null) {
+            exchange.setProperty(SKIP, true);
+            exchange.setProperty(REASON, s == null
+                    ? "subscription '" + d.subscriptionId() + "' no longer exists"
+                    : "subscription '" + d.subscriptionId() + "' is disabled: " + disabled);
+            exchange.setProperty(STARTED, System.currentTimeMillis());
+            return;
+        }
+        byte[] body = Json.bytes(d.event());
+        long now = System.currentTimeMillis();
+        long ts = now / 1000;
+        m.setBody(body);
+        m.setHeader("webhook-id", d.id());
+        m.setHeader("webhook-timestamp", Long.toString(ts));
+        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, body, s.signingKeys()));
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setHeader("User-Agent", userAgent);
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_URI, s.url().toString());
+        exchange.setProperty(SKIP, false);
+        exchange.setProperty(STARTED, now);
+    }
+
+    public void outcome(Exchange exchange) throws Exception {
+        Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
+        long started = exchange.getProperty(STARTED, Long.class);
+        long now = System.currentTimeMillis();
+        int latency = (int) (now - started);
+        Message m = exchange.getMessage();
+        Subscription s = subscriptions.byId(d.subscriptionId());
+        Integer status = null;
+        String excerpt = null;
+        AttemptOutcome result;
+        if (Boolean.TRUE.equals(exchange.getProperty(SKIP, Boolean.class))) {
+            result = null;
+        } else {
+            Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (error != null) {
+                result = AttemptOutcome.ofError(error, timeout);
+            } else {
+                status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+                excerpt = excerpt(m);
+                result = AttemptOutcome.ofResponse(status, m.getHeader("Retry-After", String.class),
+                        m.getHeader("Location", String.class), now);
+            }
+        }
+        String outcome;
+        String reason;
+        Long nextAt = null;
+        if (result == null) {
+            outcome = "dead";
+            reason = exchange.getProperty(REASON, String.class);
+        } else if (result.kind() == AttemptOutcome.Kind.SUCCESS) {
+            outcome = "succeeded";
+            reason = null;
+        } else if (result.kind() == AttemptOutcome.Kind.GONE) {
+            outcome = "dead";
+            reason = result.reason();
+            subscriptions.disable(d.subscriptionId(), result.reason() + " (" + s.url() + ")");
+        } else if (s.retry().exhaustedAfter(d.attempt())) {
+            outcome = "dead";
+            reason = "gave up after " + d.attempt() + " attempt(s) (the schedule is " + s.retry() + "); last: " + result.reason();
+        } else {
+            outcome = "retrying";
+            reason = result.reason();
+            Duration delay = result.retryAfter() != null ? result.retryAfter() : s.retry().delayBefore(d.attempt() + 1);
+            nextAt = now + delay.toMillis();
+        }
+        m.getHeaders().clear();
+        exchange.setProperty(OUTCOME, outcome);
+        m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
+                d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt)));
+        if (nextAt != null) {
+            exchange.setProperty(NEXT, Json.string(d.nextAttempt()));
+            exchange.setProperty(NEXT_AT, nextAt);
+        }
+        if ("dead".equals(outcome)) {
+            exchange.setProperty(DEAD, Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), reason, now,
+                    Json.MAPPER.valueToTree(d))));
+            LOG.warn("Delivery {} of event {} to {} is dead: {}", d.id(), d.eventId(), d.subscriptionId(), reason);
+        } else if (nextAt != null) {
+            LOG.info("Delivery {} to {} attempt {} failed ({}); next attempt in {} ms", d.id(), d.subscriptionId(),
+                    d.attempt(), reason, nextAt - now);
+        } else {
+            LOG.debug("Delivery {} to {} succeeded on attempt {} in {} ms", d.id(), d.subscriptionId(), d.attempt(), latency);
+        }
+    }
+
+    private String excerpt(Message m) {
+        try (InputStream in = m.getBody(InputStream.class)) {
+            if (in == null) return null;
+            byte[] buf = in.readNBytes(excerptBytes);
+            return buf.length == 0 ? null : new String(buf, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

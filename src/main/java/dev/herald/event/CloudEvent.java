@@ -1,0 +1,25 @@
+package dev.herald.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Herald's canonical event: CloudEvents 1.0 in structured JSON mode. {@code orderingkey} is a
+ * CloudEvents extension attribute (the Kafka record key, or a declared field).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "orderingkey", "data"})
+public record CloudEvent(
+        String specversion,
+        String id,
+        String source,
+        String type,
+        String subject,
+        String time,
+        String datacontenttype,
+        String orderingkey,
+        JsonNode data) {
+
+    public static final String SPEC_VERSION = "1.0";
+}

@@ -1,0 +1,199 @@
+package dev.herald.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.xml.XmlFactory;
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.xml.stream.XMLInputFactory;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Accept: turns whatever an ingress route hands over into one canonical {@link CloudEvent}, or
+ * throws {@link RejectedEventException} with a reason a person can act on.
+ *
+ * <p>The body is either a structured CloudEvent (it has {@code specversion}) or the event's data, in
+ * which case the attributes come from CloudEvents binary-mode headers set by the ingress route:
+ * {@code ce-type}, {@code ce-source}, {@code ce-id}, {@code ce-subject}, {@code ce-orderingkey}
+ * ({@code ce_type} etc. also work, for JMS property names). Without a producer id, the id is derived
+ * from the source position (JMS message id) so a redelivered source message is the same event.
+ */
+public final class EventFactory {
+
+    static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_*-]+)*");
+    private static final int MAX_ID = 256;
+    private static final int MAX_TYPE = 128;
+
+    private final int maxBytes;
+    private final Clock clock;
+    private final XmlMapper xml;
+
+    public EventFactory(int maxBytes, Clock clock) {
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        XMLInputFactory in = XMLInputFactory.newFactory();
+        // No DTDs, no external entities: legacy XML is data, not instructions to the parser.
+        in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        this.xml = new XmlMapper(new XmlFactory(in));
+    }
+
+    /** The hardened XML mapper, for ingress routes' {@code jacksonXml} data format. */
+    public XmlMapper xmlMapper() {
+        return xml;
+    }
+
+    /** Camel entry point: reads the exchange, returns the event as JSON bytes, sets header {@code herald_event_id}. */
+    public byte[] accept(Exchange exchange) {
+        CloudEvent event = toEvent(exchange.getMessage());
+        exchange.getMessage().setHeader("herald_event_id", event.id());
+        exchange.getMessage().setHeader("herald_event_type", event.type());
+        return Json.bytes(event);
+    }
+
+    public CloudEvent toEvent(Message in) {
+        JsonNode body = parseBody(in);
+        if (body.isObject() && body.has("specversion")) {
+            return structured((ObjectNode) body);
+        }
+        return binary(in, body);
+    }
+
+    private CloudEvent structured(ObjectNode node) {
+        String spec = text(node, "specversion");
+        if (!CloudEvent.SPEC_VERSION.equals(spec)) {
+            throw new RejectedEventException("specversion is '" + spec + "'; Herald accepts CloudEvents 1.0 (\"specversion\": \"1.0\")");
+        }
+        String id = require(text(node, "id"), "id", "give the event an \"id\" attribute");
+        String source = require(text(node, "source"), "source", "give the event a \"source\" attribute (a URI naming the producer)");
+        String type = require(text(node, "type"), "type", "give the event a \"type\" attribute such as \"order.created\"");
+        String contentType = text(node, "datacontenttype");
+        if (contentType != null && !contentType.contains("json")) {
+            throw new RejectedEventException("datacontenttype '" + contentType + "' is not supported; send JSON data (application/json)");
+        }
+        return build(id, source, type, text(node, "subject"), text(node, "time"), text(node, "orderingkey"), node.get("data"));
+    }
+
+    private CloudEvent binary(Message in, JsonNode data) {
+        String type = require(header(in, "type"), "type",
+                "set the ce-type header in the ingress route, or send a structured CloudEvent with a \"type\" attribute");
+        String source = header(in, "source");
+        if (source == null) {
+            String dest = in.getHeader("JMSDestination", String.class);
+            source = dest != null ? "herald:jms:" + dest.replaceFirst("^(ActiveMQQueue\\[|queue://)", "").replace("]", "") : "herald:unknown";
+        }
+        String id = header(in, "id");
+        if (id == null) {
+            id = derivedId(in, source);
+        }
+        return build(id, source, type, header(in, "subject"), header(in, "time"), header(in, "orderingkey"), data);
+    }
+
+    /** Deterministic id from the source position, so a redelivered source message is the same event. */
+    static String derivedId(Message in, String source) {
+        String position = in.getHeader("herald_position", String.class);
+        if (position == null) position = in.getHeader("JMSMessageID", String.class);
+        if (position == null) return UUID.randomUUID().toString();
+        return UUID.nameUUIDFromBytes((source + "|" + position).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private CloudEvent build(String id, String source, String type, String subject, String time, String orderingKey, JsonNode data) {
+        if (id.length() > MAX_ID || id.chars().anyMatch(Character::isISOControl)) {
+            throw new RejectedEventException("event id must be 1-" + MAX_ID + " printable characters");
+        }
+        if (type.length() > MAX_TYPE || !TYPE.matcher(type).matches() || type.contains("*")) {
+            throw new RejectedEventException("event type '" + abbreviate(type) + "' is not valid; use dot-separated words of letters, digits, '_' or '-', such as \"order.created\"");
+        }
+        if (time == null) {
+            time = OffsetDateTime.now(clock).toString();
+        } else {
+            try {
+                OffsetDateTime.parse(time);
+            } catch (DateTimeParseException e) {
+                throw new RejectedEventException("time '" + abbreviate(time) + "' is not an RFC 3339 timestamp such as 2026-11-27T09:30:00Z");
+            }
+        }
+        return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, type, subject, time, "application/json", orderingKey, data);
+    }
+
+    private JsonNode parseBody(Message in) {
+        Object body = in.getBody();
+        if (body instanceof JsonNode node) return node;
+        if (body instanceof Map<?, ?> map) return Json.MAPPER.valueToTree(map);
+        byte[] bytes = in.getBody(byte[].class);
+        if (bytes == null || bytes.length == 0) {
+            throw new RejectedEventException("the message is empty; send a JSON object (or XML) as the body");
+        }
+        if (bytes.length > maxBytes) {
+            throw new RejectedEventException("the message is " + bytes.length + " bytes; the limit is " + maxBytes
+                    + " (herald.accept.max-event-bytes)");
+        }
+        String text = utf8(bytes);
+        String trimmed = text.stripLeading();
+        try {
+            if (trimmed.startsWith("<")) {
+                return xml.readTree(text);
+            }
+            return Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            String kind = trimmed.startsWith("<") ? "XML" : "JSON";
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new RejectedEventException("the body is not valid " + kind + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new RejectedEventException("the body could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RejectedEventException("the body is not valid UTF-8 text");
+        }
+    }
+
+    private static String header(Message in, String attribute) {
+        Object v = in.getHeader("ce-" + attribute);
+        if (v == null) v = in.getHeader("ce_" + attribute);
+        if (v == null) return null;
+        String s = v.toString().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isValueNode()) {
+            throw new RejectedEventException("attribute \"" + field + "\" must be a string");
+        }
+        String s = v.asText().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String require(String value, String attribute, String fix) {
+        if (value == null) {
+            throw new RejectedEventException("the event has no " + attribute + "; " + fix);
+        }
+        return value;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+}

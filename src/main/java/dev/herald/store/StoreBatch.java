@@ -1,0 +1,177 @@
+package dev.herald.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Writes one batch of log records in one transaction. Every write is idempotent and independent of
+ * arrival order (insert-if-absent, then monotonic updates), so a replayed or reordered batch
+ * leaves the same rows.
+ */
+final class StoreBatch {
+
+    private final List<LogRecord> records;
+
+    StoreBatch(List<LogRecord> records) {
+        this.records = records;
+    }
+
+    void write(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                insertEvents(c);
+                insertDeliveries(c);
+                insertAttempts(c);
+                updateDeliveries(c);
+                markClaimsDone(c);
+                insertDeadLetters(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void insertEvents(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into events (id, type, source, subject, event_time, received_at, payload)"
+                + " values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Dispatched d) {
+                    JsonNode e = d.event();
+                    ps.setString(1, e.path("id").asText());
+                    ps.setString(2, e.path("type").asText());
+                    ps.setString(3, e.path("source").asText());
+                    ps.setString(4, e.path("subject").asText(null));
+                    ps.setString(5, e.path("time").asText(null));
+                    ps.setTimestamp(6, new Timestamp(d.at()));
+                    ps.setString(7, e.toString());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void insertDeliveries(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into deliveries (id, event_id, subscription_id, status, attempts,"
+                + " created_at, updated_at) values (?, ?, ?, 'pending', 0, ?, ?) on conflict do nothing")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Dispatched d) {
+                    for (LogRecord.Target t : d.deliveries()) add(ps, t.id(), d.event().path("id").asText(), t.subscriptionId(), d.at());
+                } else if (r instanceof LogRecord.Attempt a) {
+                    add(ps, a.deliveryId(), a.eventId(), a.subscriptionId(), a.startedAt());
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void add(PreparedStatement ps, String id, String eventId, String subscriptionId, long at) throws SQLException {
+        ps.setString(1, id);
+        ps.setString(2, eventId);
+        ps.setString(3, subscriptionId);
+        ps.setTimestamp(4, new Timestamp(at));
+        ps.setTimestamp(5, new Timestamp(at));
+        ps.addBatch();
+    }
+
+    private void insertAttempts(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into attempts (id, delivery_id, attempt, started_at, latency_ms,"
+                + " status_code, response_excerpt, error, outcome, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict do nothing")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Attempt a) {
+                    ps.setString(1, a.id());
+                    ps.setString(2, a.deliveryId());
+                    ps.setInt(3, a.attempt());
+                    ps.setTimestamp(4, new Timestamp(a.startedAt()));
+                    ps.setInt(5, a.latencyMs());
+                    setInt(ps, 6, a.statusCode());
+                    ps.setString(7, a.responseExcerpt());
+                    ps.setString(8, cap(a.error()));
+                    ps.setString(9, a.outcome());
+                    ps.setTimestamp(10, a.nextAttemptAt() == null ? null : new Timestamp(a.nextAttemptAt()));
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void updateDeliveries(Connection c) throws SQLException {
+        // "attempts <= ?": a later attempt wins; an attempt re-made after a crash overwrites its first try.
+        try (PreparedStatement ps = c.prepareStatement("update deliveries set status = ?, attempts = ?, last_status_code = ?,"
+                + " last_error = ?, next_attempt_at = ?, updated_at = ? where id = ? and attempts <= ?")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Attempt a) {
+                    ps.setString(1, a.outcome());
+                    ps.setInt(2, a.attempt());
+                    setInt(ps, 3, a.statusCode());
+                    ps.setString(4, cap(a.error()));
+                    ps.setTimestamp(5, a.nextAttemptAt() == null ? null : new Timestamp(a.nextAttemptAt()));
+                    ps.setTimestamp(6, new Timestamp(a.startedAt() + a.latencyMs()));
+                    ps.setString(7, a.deliveryId());
+                    ps.setInt(8, a.attempt());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void markClaimsDone(Connection c) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("insert into event_claims (id, state, claimed_at) values (?, 'done', ?) on conflict do nothing");
+             PreparedStatement up = c.prepareStatement("update event_claims set state = 'done' where id = ?")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Dispatched d) {
+                    String id = d.event().path("id").asText();
+                    ins.setString(1, id);
+                    ins.setLong(2, d.at());
+                    ins.addBatch();
+                    up.setString(1, id);
+                    up.addBatch();
+                }
+            }
+            ins.executeBatch();
+            up.executeBatch();
+        }
+    }
+
+    private void insertDeadLetters(Connection c) throws SQLException {
+        // A delivery replayed and dead again replaces its old dead letter.
+        try (PreparedStatement del = c.prepareStatement("delete from dead_letters where delivery_id = ?");
+             PreparedStatement ins = c.prepareStatement("insert into dead_letters (delivery_id, event_id, subscription_id, reason,"
+                     + " dead_at, delivery) values (?, ?, ?, ?, ?, ?)")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Dead d) {
+                    del.setString(1, d.deliveryId());
+                    del.executeUpdate();
+                    ins.setString(1, d.deliveryId());
+                    ins.setString(2, d.eventId());
+                    ins.setString(3, d.subscriptionId());
+                    ins.setString(4, cap(d.reason()));
+                    ins.setTimestamp(5, new Timestamp(d.at()));
+                    ins.setString(6, d.delivery().toString());
+                    ins.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.INTEGER);
+        else ps.setInt(i, v);
+    }
+
+    private static String cap(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
+    }
+}

@@ -1,0 +1,30 @@
+package dev.herald.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.deliver.RetrySchedule;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One subscription, as loaded and checked from {@code config/subscriptions.yaml}. The secret is the
+ * decoded signing keys (never written back, never logged: {@link #toString()} leaves them out).
+ */
+public record Subscription(
+        String id,
+        String description,
+        List<TypePattern> types,
+        ContentFilter filter,
+        String channel,
+        URI url,
+        List<byte[]> signingKeys,
+        RetrySchedule retry) {
+
+    public boolean matches(String type, JsonNode event) {
+        return types.stream().anyMatch(p -> p.matches(type)) && (filter == null || filter.matches(event));
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + id + " " + types + " -> " + channel + " " + url + "]";
+    }
+}

@@ -1,0 +1,199 @@
+package dev.herald.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.herald.deliver.RetrySchedule;
+import dev.herald.deliver.WebhookSigner;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and checks a subscriptions file. Every problem is collected and reported together, each
+ * naming the file, the subscription, the key and what to write instead.
+ */
+public final class SubscriptionLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
+    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "retry");
+    private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret", "secretFile");
+
+    private final UnaryOperator<String> placeholders;
+    private final RetrySchedule defaultRetry;
+
+    /** @param placeholders resolves {@code {{env:NAME}}}-style references (Camel's properties component) */
+    public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry) {
+        this.placeholders = placeholders;
+        this.defaultRetry = defaultRetry;
+    }
+
+    public List<Subscription> load(Path file) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new SubscriptionConfigException(file, List.of("cannot read: " + e.getMessage()));
+        }
+        List<String> errors = new ArrayList<>();
+        List<Subscription> out = new ArrayList<>();
+        JsonNode list = root == null ? null : root.get("subscriptions");
+        if (list == null || !list.isArray()) {
+            throw new SubscriptionConfigException(file, List.of("the file must have a top-level 'subscriptions:' list"));
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode node = list.get(i);
+            String where = "subscriptions[" + i + "]" + (node.hasNonNull("id") ? " (" + node.get("id").asText() + ")" : "");
+            List<String> problems = new ArrayList<>();
+            Subscription s = parse(node, problems);
+            for (String p : problems) errors.add(where + ": " + p);
+            if (s != null && !ids.add(s.id())) errors.add(where + ": id '" + s.id() + "' is used twice; ids must be unique");
+            if (s != null && problems.isEmpty()) out.add(s);
+        }
+        if (!errors.isEmpty()) throw new SubscriptionConfigException(file, errors);
+        return out;
+    }
+
+    private Subscription parse(JsonNode n, List<String> errors) {
+        if (!n.isObject()) {
+            errors.add("each subscription is a map with id, types, channel and parameters");
+            return null;
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) errors.add("unknown key '" + k + "'; known keys are " + new java.util.TreeSet<>(KEYS));
+        }
+        String id = n.path("id").asText(null);
+        if (id == null || !ID.matcher(id).matches()) {
+            errors.add("id " + (id == null ? "is missing" : "'" + id + "' is not valid")
+                    + "; write lower-case letters, digits, '.', '_' or '-', such as \"acme-orders\"");
+        }
+        List<TypePattern> types = new ArrayList<>();
+        JsonNode t = n.get("types");
+        if (t == null || !t.isArray() || t.isEmpty()) {
+            errors.add("types is missing; list the event types to receive, such as [\"order.*\"] (\"*\" for all)");
+        } else {
+            for (JsonNode p : t) {
+                try {
+                    types.add(new TypePattern(p.asText()));
+                } catch (IllegalArgumentException e) {
+                    errors.add("types: " + e.getMessage());
+                }
+            }
+        }
+        ContentFilter filter = null;
+        if (n.hasNonNull("filter")) {
+            try {
+                filter = ContentFilter.compile(n.get("filter"));
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        String channel = n.path("channel").asText("webhook");
+        URI url = null;
+        List<byte[]> keys = List.of();
+        if (!channel.equals("webhook")) {
+            errors.add("channel '" + channel + "' is not known; available channels: webhook");
+        } else {
+            JsonNode params = n.path("parameters");
+            for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!WEBHOOK_KEYS.contains(k)) errors.add("parameters: unknown key '" + k + "' for the webhook channel; known keys are " + new java.util.TreeSet<>(WEBHOOK_KEYS));
+            }
+            url = url(resolve(params.path("url").asText(null), "url", errors), errors);
+            keys = secret(params, errors);
+        }
+        RetrySchedule retry = defaultRetry;
+        if (n.hasNonNull("retry")) {
+            try {
+                List<String> delays = new ArrayList<>();
+                n.get("retry").forEach(d -> delays.add(d.asText()));
+                retry = RetrySchedule.of(delays, defaultRetry.jitter());
+            } catch (IllegalArgumentException e) {
+                errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
+            }
+        }
+        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, retry);
+        return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys, retry);
+    }
+
+    /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */
+    private String resolve(String text, String key, List<String> errors) {
+        if (text == null || !text.contains("{{")) return text;
+        try {
+            return placeholders.apply(text);
+        } catch (RuntimeException e) {
+            errors.add("parameters." + key + " " + text + " cannot be resolved: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static URI url(String text, List<String> errors) {
+        if (text == null) {
+            if (errors.stream().anyMatch(e -> e.startsWith("parameters.url"))) return null;
+            errors.add("parameters.url is missing; write the receiver's URL, such as https://partner.example/webhooks");
+            return null;
+        }
+        try {
+            URI u = new URI(text);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                errors.add("parameters.url '" + text + "' must be an absolute http:// or https:// URL");
+                return null;
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            errors.add("parameters.url '" + text + "' is not a URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    private List<byte[]> secret(JsonNode params, List<String> errors) {
+        String ref = params.path("secret").asText(null);
+        String file = params.path("secretFile").asText(null);
+        String value;
+        if (ref != null && file != null) {
+            errors.add("parameters: give secret or secretFile, not both");
+            return List.of();
+        } else if (file != null) {
+            try {
+                value = Files.readString(Path.of(file)).trim();
+            } catch (IOException e) {
+                errors.add("parameters.secretFile '" + file + "' cannot be read (" + e.getClass().getSimpleName() + ")");
+                return List.of();
+            }
+        } else if (ref != null) {
+            if (!PLACEHOLDER.matcher(ref.trim()).matches()) {
+                errors.add("parameters.secret is written into the file; secrets never live in the repository. Reference one"
+                        + " instead: secret: \"{{env:ACME_WEBHOOK_SECRET}}\", or secretFile: /run/secrets/acme");
+                return List.of();
+            }
+            try {
+                value = placeholders.apply(ref.trim());
+            } catch (RuntimeException e) {
+                errors.add("parameters.secret " + ref.trim() + " is not set (" + e.getMessage()
+                        + "); set that environment variable or property");
+                return List.of();
+            }
+        } else {
+            errors.add("parameters.secret is missing; webhooks are always signed: secret: \"{{env:NAME}}\" or secretFile: path");
+            return List.of();
+        }
+        try {
+            return List.of(WebhookSigner.decodeSecret(value));
+        } catch (IllegalArgumentException e) {
+            errors.add("parameters.secret: " + e.getMessage() + " (generate one with: bin/herald secret)");
+            return List.of();
+        }
+    }
+}

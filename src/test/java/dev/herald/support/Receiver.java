@@ -1,0 +1,98 @@
+package dev.herald.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/** A real HTTP receiver on loopback: records every request, answers from a per-path script (default 200). */
+public final class Receiver implements AutoCloseable {
+
+    public record Request(String path, Map<String, List<String>> headers, byte[] body, long receivedAt) {
+        public String header(String name) {
+            List<String> v = headers.get(name.toLowerCase());
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    public record Response(int status, Map<String, String> headers, long delayMillis) {
+        public static Response of(int status) {
+            return new Response(status, Map.of(), 0);
+        }
+
+        public static Response of(int status, String header, String value) {
+            return new Response(status, Map.of(header, value), 0);
+        }
+
+        public static Response hang(long millis) {
+            return new Response(200, Map.of(), millis);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
+
+    public Receiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** The next requests to {@code path} get these answers in order; after them, 200. */
+    public void script(String path, Response... responses) {
+        scripts.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(responses));
+    }
+
+    public List<Request> requests(String path) {
+        List<Request> out = new ArrayList<>();
+        for (Request r : requests) if (r.path().equals(path)) out.add(r);
+        return out;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        Map<String, List<String>> headers = new java.util.HashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
+        String path = ex.getRequestURI().getPath();
+        requests.add(new Request(path, headers, body, System.currentTimeMillis()));
+        Deque<Response> script = scripts.get(path);
+        Response r = script == null ? null : script.poll();
+        if (r == null) r = Response.of(200);
+        if (r.delayMillis() > 0) {
+            try {
+                Thread.sleep(r.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        byte[] out = ("{\"status\":" + r.status() + "}").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(r.status(), out.length);
+        ex.getResponseBody().write(out);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

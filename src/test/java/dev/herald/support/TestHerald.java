@@ -1,0 +1,153 @@
+package dev.herald.support;
+
+import dev.herald.Herald;
+import dev.herald.broker.EmbeddedBroker;
+import dev.herald.deliver.WebhookSigner;
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * Herald as its users run it, inside the test JVM: embedded Artemis on a free port with its
+ * journal in a temporary folder, the real routes/ and a subscriptions file written by the test.
+ */
+public final class TestHerald implements AutoCloseable {
+
+    public final Path dir;
+    public final String secret = WebhookSigner.newSecret();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private Herald herald;
+    private ActiveMQConnectionFactory client;
+
+    private TestHerald(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * @param subscriptions the subscriptions file; {@code SECRET_FILE} in it is replaced by a file
+     *                      holding {@link #secret}
+     */
+    public static TestHerald start(String subscriptions, Map<String, String> settings) throws Exception {
+        TestHerald t = new TestHerald(Files.createTempDirectory("herald-test"));
+        Files.writeString(t.dir.resolve("secret"), t.secret);
+        Files.writeString(t.dir.resolve("subscriptions.yaml"),
+                subscriptions.replace("SECRET_FILE", t.dir.resolve("secret").toString()));
+        t.overrides.put("herald.data.dir", t.dir.resolve("data").toString());
+        t.overrides.put("herald.broker.port", Integer.toString(freePort()));
+        t.overrides.put("herald.store.url", "jdbc:h2:file:" + t.dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        t.overrides.put("herald.subscriptions.file", t.dir.resolve("subscriptions.yaml").toString());
+        t.overrides.put("herald.retry.jitter", "0");
+        t.overrides.put("herald.dispatch.claim-lease", "2s");
+        t.overrides.put("herald.deliver.timeout-ms", "3000");
+        t.overrides.putAll(settings);
+        t.startHerald();
+        return t;
+    }
+
+    private void startHerald() throws Exception {
+        herald = new Herald(overrides).start();
+        client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + overrides.get("herald.broker.port"));
+    }
+
+    /** Stops everything (broker included) and starts again on the same data directory. */
+    public void restart() throws Exception {
+        stopHerald();
+        startHerald();
+    }
+
+    public void stopHerald() {
+        if (client != null) client.close();
+        if (herald != null) herald.stop();
+        herald = null;
+    }
+
+    public Herald herald() {
+        return herald;
+    }
+
+    public EmbeddedBroker broker() {
+        return herald.context().getRegistry().lookupByNameAndType("heraldBroker", EmbeddedBroker.class);
+    }
+
+    public String storeUrl() {
+        return overrides.get("herald.store.url");
+    }
+
+    /** Sends a persistent text message as a legacy client would (Core JMS over TCP). */
+    public void send(String queue, String text, Map<String, String> properties) throws Exception {
+        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            TextMessage m = s.createTextMessage(text);
+            for (var e : properties.entrySet()) m.setStringProperty(e.getKey(), e.getValue());
+            p.send(m);
+        }
+    }
+
+    public void send(String queue, String text) throws Exception {
+        send(queue, text, Map.of());
+    }
+
+    /** The messages waiting on a queue, as text, with their string properties. */
+    public List<Map<String, String>> browse(String queue) throws Exception {
+        List<Map<String, String>> out = new ArrayList<>();
+        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            c.start();
+            QueueBrowser b = s.createBrowser(s.createQueue(queue));
+            for (Enumeration<?> e = b.getEnumeration(); e.hasMoreElements(); ) {
+                Message m = (Message) e.nextElement();
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("body", m.getBody(String.class));
+                for (Object name : Collections.list(m.getPropertyNames())) row.put(name.toString(), String.valueOf(m.getObjectProperty(name.toString())));
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    public List<Map<String, Object>> query(String sql, Object... args) throws Exception {
+        try (var c = DriverManager.getConnection(storeUrl()); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stopHerald();
+        try (var files = Files.walk(dir)) {
+            files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
