@@ -1,0 +1,82 @@
+package dev.herald.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+class EventFactoryTest {
+
+    final EventFactory factory = new EventFactory(1024, Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC));
+    final DefaultCamelContext context = new DefaultCamelContext();
+
+    Message message(Object body, String... headers) {
+        Message m = new DefaultExchange(context).getMessage();
+        m.setBody(body);
+        for (int i = 0; i < headers.length; i += 2) m.setHeader(headers[i], headers[i + 1]);
+        return m;
+    }
+
+    @Test
+    void dataWithBinaryModeHeadersBecomesACloudEvent() {
+        CloudEvent e = factory.toEvent(message("{\"orderId\": \"A-1\"}", "ce-type", "order.created", "ce-source", "urn:shop",
+                "ce-id", "evt-1", "ce_subject", "A-1"));
+        assertThat(e).isEqualTo(new CloudEvent("1.0", "evt-1", "urn:shop", "order.created", "A-1", "2026-11-27T10:00Z",
+                "application/json", null, Json.tree("{\"orderId\": \"A-1\"}")));
+    }
+
+    @Test
+    void withoutAProducerIdTheIdIsDerivedFromTheSourcePosition() {
+        CloudEvent a = factory.toEvent(message("{}", "ce-type", "t.x", "ce-source", "urn:s", "JMSMessageID", "ID:1"));
+        CloudEvent b = factory.toEvent(message("{}", "ce-type", "t.x", "ce-source", "urn:s", "JMSMessageID", "ID:1"));
+        CloudEvent c = factory.toEvent(message("{}", "ce-type", "t.x", "ce-source", "urn:s", "JMSMessageID", "ID:2"));
+        assertThat(a.id()).isEqualTo(b.id()).isNotEqualTo(c.id());
+    }
+
+    @Test
+    void aStructuredCloudEventIsTakenAsItIs() {
+        CloudEvent e = factory.toEvent(message("""
+                {"specversion": "1.0", "id": "e-9", "source": "urn:x", "type": "user.signed_up",
+                 "time": "2026-11-01T08:00:00Z", "data": {"user": 7}}"""));
+        assertThat(e.id()).isEqualTo("e-9");
+        assertThat(e.time()).isEqualTo("2026-11-01T08:00:00Z");
+        assertThat(e.data().path("user").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void xmlBecomesJsonDataAndItsDtdIsNotRead() {
+        CloudEvent e = factory.toEvent(message("<Order><No>7</No><Total currency=\"EUR\">9.5</Total></Order>", "ce-type", "order.created"));
+        assertThat(e.data().path("No").asText()).isEqualTo("7");
+        assertThat(e.data().path("Total").path("currency").asText()).isEqualTo("EUR");
+        assertThatThrownBy(() -> factory.toEvent(message("""
+                <?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>""", "ce-type", "a.b")))
+                .isInstanceOf(RejectedEventException.class);
+    }
+
+    @Test
+    void badInputIsRejectedWithAReasonAPersonCanActOn() {
+        assertThatThrownBy(() -> factory.toEvent(message("{\"a\": ", "ce-type", "a.b")))
+                .hasMessageStartingWith("the body is not valid JSON at line 1");
+        assertThatThrownBy(() -> factory.toEvent(message("{\"a\": 1}")))
+                .hasMessageContaining("no type").hasMessageContaining("ce-type header");
+        assertThatThrownBy(() -> factory.toEvent(message("{}", "ce-type", "order created")))
+                .hasMessageContaining("is not valid").hasMessageContaining("order.created");
+        assertThatThrownBy(() -> factory.toEvent(message("{\"specversion\": \"0.3\", \"id\": \"1\"}")))
+                .hasMessageContaining("CloudEvents 1.0");
+        assertThatThrownBy(() -> factory.toEvent(message("{\"pad\": \"" + "x".repeat(2000) + "\"}", "ce-type", "a.b")))
+                .hasMessageContaining("the limit is 1024");
+        assertThatThrownBy(() -> factory.toEvent(message(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}, "ce-type", "a.b")))
+                .hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> factory.toEvent(message("{}", "ce-type", "a.b", "ce-time", "yesterday")))
+                .hasMessageContaining("RFC 3339");
+        assertThatThrownBy(() -> factory.toEvent(message("[".repeat(100) + "]".repeat(100), "ce-type", "a.b")))
+                .isInstanceOf(RejectedEventException.class);
+        assertThatThrownBy(() -> factory.toEvent(message("", "ce-type", "a.b"))).hasMessageContaining("empty");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.herald.subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.deliver.RetrySchedule;
+import dev.herald.deliver.WebhookSigner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SubscriptionLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    final String secret = WebhookSigner.newSecret();
+    final Map<String, String> env = Map.of("{{env:ACME_SECRET}}", secret, "{{env:ACME_URL}}", "https://acme.example/hooks");
+    final SubscriptionLoader loader = new SubscriptionLoader(ref -> {
+        String v = env.get(ref);
+        if (v == null) throw new IllegalArgumentException("Property with key [" + ref + "] not found");
+        return v;
+    }, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2));
+
+    List<Subscription> load(String yaml) throws Exception {
+        Path f = dir.resolve("subscriptions.yaml");
+        Files.writeString(f, yaml);
+        return loader.load(f);
+    }
+
+    @Test
+    void aCompleteSubscriptionLoads() throws Exception {
+        var subs = load("""
+                subscriptions:
+                  - id: acme-orders
+                    types: ["order.*"]
+                    filter: {data: {country: [DE]}}
+                    channel: webhook
+                    parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}"}
+                    retry: [0s, 1m]
+                """);
+        assertThat(subs).singleElement().satisfies(s -> {
+            assertThat(s.url().toString()).isEqualTo("https://acme.example/hooks");
+            assertThat(s.signingKeys().get(0)).isEqualTo(WebhookSigner.decodeSecret(secret));
+            assertThat(s.retry().attempts()).isEqualTo(2);
+            assertThat(s.toString()).doesNotContain(secret.substring(6, 20));
+        });
+    }
+
+    @Test
+    void aSecretWrittenIntoTheFileIsRefused() {
+        assertThatThrownBy(() -> load("""
+                subscriptions:
+                  - id: leaky
+                    types: ["*"]
+                    parameters: {url: "https://x.example", secret: "%s"}
+                """.formatted(secret)))
+                .hasMessageContaining("subscriptions[0] (leaky): parameters.secret is written into the file")
+                .hasMessageContaining("{{env:");
+    }
+
+    @Test
+    void everyProblemIsListedWithWhereAndWhatToWrite() {
+        assertThatThrownBy(() -> load("""
+                subscriptions:
+                  - id: Bad Id
+                    tpyes: ["order.*"]
+                    parameters: {url: "ftp://x", secret: "{{env:MISSING}}"}
+                  - id: two
+                    types: ["order created"]
+                    channel: carrier-pigeon
+                  - id: three
+                    types: ["*"]
+                    parameters: {url: "https://ok.example", secretFile: /nonexistent/secret}
+                    retry: [soon]
+                """))
+                .isInstanceOf(SubscriptionConfigException.class)
+                .hasMessageContaining("id 'Bad Id' is not valid")
+                .hasMessageContaining("unknown key 'tpyes'")
+                .hasMessageContaining("types is missing")
+                .hasMessageContaining("must be an absolute http:// or https:// URL")
+                .hasMessageContaining("{{env:MISSING}} is not set")
+                .hasMessageContaining("subscriptions[1] (two): types: 'order created' is not an event type pattern")
+                .hasMessageContaining("channel 'carrier-pigeon' is not known")
+                .hasMessageContaining("secretFile '/nonexistent/secret' cannot be read")
+                .hasMessageContaining("retry: 'soon' is not a duration");
+    }
+
+    @Test
+    void duplicateIdsAndAMissingListAreReported() {
+        assertThatThrownBy(() -> load("subscription: []\n")).hasMessageContaining("top-level 'subscriptions:' list");
+        assertThatThrownBy(() -> load("""
+                subscriptions:
+                  - {id: a, types: ["*"], parameters: {url: "https://x.example", secret: "{{env:ACME_SECRET}}"}}
+                  - {id: a, types: ["*"], parameters: {url: "https://y.example", secret: "{{env:ACME_SECRET}}"}}
+                """)).hasMessageContaining("id 'a' is used twice");
+    }
+}
