@@ -86,6 +86,10 @@ public final class TestHerald implements AutoCloseable {
         return herald.context().getRegistry().lookupByNameAndType("heraldBroker", EmbeddedBroker.class);
     }
 
+    public int brokerPort() {
+        return Integer.parseInt(overrides.get("herald.broker.port"));
+    }
+
     public String storeUrl() {
         return overrides.get("herald.store.url");
     }

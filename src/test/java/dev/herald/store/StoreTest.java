@@ -1,0 +1,107 @@
+package dev.herald.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.event.Json;
+import dev.herald.support.Postgres;
+import java.nio.file.Files;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The store's semantics, identical on H2 (the default) and PostgreSQL (production). */
+class StoreTest {
+
+    static Store open(String db) throws Exception {
+        String url = db.equals("h2")
+                ? "jdbc:h2:file:" + Files.createTempDirectory("herald-store") + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                : Postgres.freshSchemaUrl();
+        Store store = new Store(url, null, null, 4);
+        store.migrate();
+        return store;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void claimsDeduplicateAndExpire(String db) throws Exception {
+        try (Store store = open(db)) {
+            assertThat(store.claim("e1", 1_000, 500)).isEqualTo(Store.Claim.NEW);
+            assertThat(store.claim("e1", 1_100, 500)).as("held by a live dispatcher").isEqualTo(Store.Claim.BUSY);
+            assertThat(store.claim("e1", 1_600, 500)).as("that dispatcher died: lease expired").isEqualTo(Store.Claim.NEW);
+            assertThat(store.claim("e1", 1_700, 500)).isEqualTo(Store.Claim.BUSY);
+            new StoreBatch(List.of(dispatched("e1", "d1"))).write(store.dataSource());
+            assertThat(store.claim("e1", 9_000, 500)).as("dispatched").isEqualTo(Store.Claim.DUPLICATE);
+            store.release("e1");
+            assertThat(store.claim("e1", 9_000, 500)).as("release only drops pending claims").isEqualTo(Store.Claim.DUPLICATE);
+            assertThat(store.claim("e2", 1_000, 500)).isEqualTo(Store.Claim.NEW);
+            store.release("e2");
+            assertThat(store.claim("e2", 1_001, 500)).isEqualTo(Store.Claim.NEW);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void batchesAreIdempotentAndOrderIndependent(String db) throws Exception {
+        try (Store store = open(db)) {
+            LogRecord.Attempt a1 = attempt("d1", 1, 500, "retrying");
+            LogRecord.Attempt a2 = attempt("d1", 2, 200, "succeeded");
+            // Out of order: the second attempt arrives before the first and the dispatch record...
+            new StoreBatch(List.of(a2)).write(store.dataSource());
+            new StoreBatch(List.of(a1, dispatched("e1", "d1"))).write(store.dataSource());
+            // ...and a replayed batch changes nothing.
+            new StoreBatch(List.of(a1, dispatched("e1", "d1"), a2)).write(store.dataSource());
+
+            assertThat(rows(store, "select status, attempts, last_status_code from deliveries"))
+                    .containsExactly(Map.of("status", "succeeded", "attempts", 2, "last_status_code", 200));
+            assertThat(rows(store, "select attempt, status_code from attempts order by attempt"))
+                    .containsExactly(Map.of("attempt", 1, "status_code", 500), Map.of("attempt", 2, "status_code", 200));
+            assertThat(rows(store, "select count(*) as n from events")).singleElement()
+                    .satisfies(r -> assertThat(((Number) r.get("n")).intValue()).isEqualTo(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void deadLettersAndSubscriptionStateAreKept(String db) throws Exception {
+        try (Store store = open(db)) {
+            new StoreBatch(List.of(new LogRecord.Dead("d9", "e9", "s1", "gave up", 5_000, Json.tree("{\"id\":\"d9\"}"))))
+                    .write(store.dataSource());
+            new StoreBatch(List.of(new LogRecord.Dead("d9", "e9", "s1", "gave up again", 6_000, Json.tree("{\"id\":\"d9\"}"))))
+                    .write(store.dataSource());
+            assertThat(rows(store, "select reason from dead_letters")).containsExactly(Map.of("reason", "gave up again"));
+
+            store.setSubscriptionEnabled("s1", false, "HTTP 410");
+            assertThat(store.disabledSubscriptions()).containsExactly(Map.entry("s1", "HTTP 410"));
+            store.setSubscriptionEnabled("s1", true, null);
+            assertThat(store.disabledSubscriptions()).isEmpty();
+            assertThat(store.reachable()).isTrue();
+        }
+    }
+
+    static LogRecord.Dispatched dispatched(String eventId, String deliveryId) {
+        return new LogRecord.Dispatched(Json.tree("{\"id\":\"" + eventId + "\",\"type\":\"t.x\",\"source\":\"urn:s\"}"), 1_000,
+                List.of(new LogRecord.Target(deliveryId, "s1")));
+    }
+
+    static LogRecord.Attempt attempt(String deliveryId, int n, int status, String outcome) {
+        return new LogRecord.Attempt(deliveryId + "-" + n, deliveryId, "e1", "s1", n, 2_000L + n, 12, status, "{}", null, outcome, null);
+    }
+
+    static List<Map<String, Object>> rows(Store store, String sql) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (var c = store.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+}
