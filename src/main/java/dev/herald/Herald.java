@@ -55,6 +55,8 @@ public final class Herald {
                 System.exit(2);
             }
         }
+        // H2's AUTO_SERVER (the default store) would otherwise listen on every interface.
+        if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
         Herald herald = new Herald(overrides);
         herald.main.run();
     }
