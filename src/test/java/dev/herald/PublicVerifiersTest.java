@@ -1,0 +1,68 @@
+package dev.herald;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.event.Json;
+import dev.herald.support.Receiver;
+import dev.herald.support.TestHerald;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public Standard Webhooks verifiers (npm `standardwebhooks` and `svix`, installed into
+ * src/test/node by `npm ci`) accept a real delivery from Herald, and reject it once tampered with.
+ */
+class PublicVerifiersTest {
+
+    static final Path NODE_DIR = Path.of("src/test/node");
+
+    @Test
+    void theStandardWebhooksAndSvixLibrariesAcceptHeraldsSignature() throws Exception {
+        requireNodeLibraries();
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("""
+                     subscriptions:
+                       - id: compat
+                         types: ["order.*"]
+                         channel: webhook
+                         parameters: {url: "%s", secretFile: SECRET_FILE}
+                     """.formatted(receiver.url("/compat")), Map.of())) {
+            herald.send("legacy.orders", "{\"orderId\": \"N-1\", \"status\": \"created\", \"note\": \"caf\u00e9 \u2713\"}");
+            Receiver.Request r = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/compat"), l -> !l.isEmpty()).get(0);
+
+            String accepted = node(herald.secret, r, r.bodyText());
+            assertThat(accepted).contains("standardwebhooks: verified").contains("svix: verified");
+            String tampered = node(herald.secret, r, r.bodyText().replace("N-1", "N-2"));
+            assertThat(tampered).contains("standardwebhooks: REJECTED").contains("svix: REJECTED");
+        }
+    }
+
+    private static String node(String secret, Receiver.Request r, String body) throws Exception {
+        String input = Json.string(Map.of("secret", secret, "body", body, "headers", Map.of(
+                "webhook-id", r.header("webhook-id"),
+                "webhook-timestamp", r.header("webhook-timestamp"),
+                "webhook-signature", r.header("webhook-signature"))));
+        Process p = new ProcessBuilder("node", "verify.mjs").directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private static void requireNodeLibraries() {
+        boolean installed = Files.isDirectory(NODE_DIR.resolve("node_modules/standardwebhooks"))
+                && Files.isDirectory(NODE_DIR.resolve("node_modules/svix"));
+        String why = "the npm verifiers are not installed (run: npm ci --prefix src/test/node)";
+        if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail(why + "; in CI this test must run");
+        Assumptions.assumeTrue(installed, why + ": skipping");
+    }
+}
