@@ -78,14 +78,19 @@ class ProcessRestartTest {
         pb.environment().put("HERALD_BROKER_PORT", Integer.toString(port));
         pb.environment().put("HERALD_RETRY_JITTER", "0");
         Process p = pb.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            if (!p.isAlive()) throw new AssertionError("Herald exited:\n" + Files.readString(log));
-            return Files.readString(log).contains("(herald) started");
-        });
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            assertThat(s.isConnected()).as("the broker listens on the port from HERALD_BROKER_PORT").isTrue();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!p.isAlive()) throw new AssertionError("Herald exited:\n" + Files.readString(log));
+                return Files.readString(log).contains("(herald) started");
+            });
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                assertThat(s.isConnected()).as("the broker listens on the port from HERALD_BROKER_PORT").isTrue();
+            }
+            return p;
+        } catch (Throwable t) {
+            p.destroyForcibly().waitFor(); // never leave a Herald running behind a failed test
+            throw t;
         }
-        return p;
     }
 
     private static void send(int port, String text) throws Exception {

@@ -54,6 +54,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             LOG.info("Using the external broker at {}", brokerUrl);
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(brokerUrl);
+        // Spring creates a producer per send; without this every send first asks the broker
+        // whether the queue exists (a round trip inside the transaction).
+        artemis.setCacheDestinations(true);
         cfg.optional("herald.broker.user").ifPresent(artemis::setUser);
         cfg.optional("herald.broker.password").ifPresent(artemis::setPassword);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();

@@ -11,8 +11,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
-/** Small commands behind {@code bin/herald}: {@code secret} and {@code receive}. */
+/** Small commands behind {@code bin/herald}: {@code secret}, {@code receive} and {@code send}. */
 public final class Tools {
 
     private Tools() {}
@@ -22,11 +29,82 @@ public final class Tools {
         switch (cmd) {
             case "secret" -> System.out.println(WebhookSigner.newSecret());
             case "receive" -> receive(args);
+            case "send" -> send(args);
             default -> {
-                System.err.println("usage: Tools secret | receive [--port 9000] [--secret-file data/demo-webhook.secret]");
+                System.err.println("usage: Tools secret | receive [--port 9000] [--status 200] [--secret-file F] [--expect N]"
+                        + " | send [--url tcp://127.0.0.1:61616] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]");
                 System.exit(2);
             }
         }
+    }
+
+    /** Load-test receiver: answers 200 at once, prints when {@code expect} requests have arrived and how fast. */
+    static void countOnly(int port, int expect) throws IOException {
+        AtomicInteger n = new AtomicInteger();
+        AtomicLong first = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+            int k = n.incrementAndGet();
+            long now = System.currentTimeMillis();
+            first.compareAndSet(0, now);
+            if (k == expect) {
+                System.out.printf("received %d webhooks; first at %d, last at %d (%d ms apart)%n", k, first.get(), now, now - first.get());
+            }
+        });
+        server.start();
+        System.out.println("Counting webhooks on http://127.0.0.1:" + port + "/ until " + expect + " have arrived.");
+    }
+
+    /** Sends JSON orders (or a file) to a queue over Core JMS, as a legacy producer would; prints the rate. */
+    static void send(String[] args) throws Exception {
+        String url = "tcp://127.0.0.1:61616";
+        String queue = "legacy.orders";
+        int count = 1;
+        int threads = 1;
+        String file = null;
+        for (int i = 1; i < args.length - 1; i += 2) {
+            switch (args[i]) {
+                case "--url" -> url = args[i + 1];
+                case "--queue" -> queue = args[i + 1];
+                case "--count" -> count = Integer.parseInt(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--file" -> file = Files.readString(Path.of(args[i + 1]));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        String fixed = file;
+        String q = queue;
+        int total = count;
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.currentTimeMillis();
+        System.out.println("sending " + count + " message(s) to " + queue + " at " + url + ", start " + t0);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url)) {
+            List<Thread> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    try (Connection c = cf.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                        MessageProducer p = s.createProducer(s.createQueue(q));
+                        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                            String body = fixed != null ? fixed : "{\"orderId\": \"LOAD-" + i + "\", \"status\": \"created\","
+                                    + " \"total\": " + (i % 2000) + ", \"customer\": {\"id\": \"C-" + (i % 97) + "\", \"country\": \"DE\"},"
+                                    + " \"pad\": \"" + "x".repeat(800) + "\"}";
+                            p.send(s.createTextMessage(body));
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                w.start();
+                workers.add(w);
+            }
+            for (Thread w : workers) w.join();
+        }
+        long ms = System.currentTimeMillis() - t0;
+        System.out.printf("sent %d in %d ms (%.0f/s)%n", count, ms, count * 1000.0 / Math.max(ms, 1));
     }
 
     /**
@@ -36,14 +114,20 @@ public final class Tools {
     static void receive(String[] args) throws IOException {
         int port = 9000;
         int status = 200;
+        int expect = 0;
         Path secretFile = Path.of("data/demo-webhook.secret");
         for (int i = 1; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--status" -> status = Integer.parseInt(args[i + 1]);
                 case "--secret-file" -> secretFile = Path.of(args[i + 1]);
+                case "--expect" -> expect = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (expect > 0) {
+            countOnly(port, expect);
+            return;
         }
         byte[] key = WebhookSigner.decodeSecret(Files.readString(secretFile).trim());
         int answer = status;
