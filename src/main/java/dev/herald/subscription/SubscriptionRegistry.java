@@ -70,10 +70,4 @@ public final class SubscriptionRegistry {
         disabled.put(id, reason);
         LOG.warn("Subscription {} disabled: {}", id, reason);
     }
-
-    public void enable(String id) throws SQLException {
-        store.setSubscriptionEnabled(id, true, null);
-        disabled.remove(id);
-        LOG.info("Subscription {} enabled", id);
-    }
 }
