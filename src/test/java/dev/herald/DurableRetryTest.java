@@ -19,14 +19,7 @@ class DurableRetryTest {
     @Test
     void aPendingRetrySurvivesARestartAndFiresAtItsTime() throws Exception {
         try (Receiver receiver = new Receiver();
-             TestHerald herald = TestHerald.start("""
-                     subscriptions:
-                       - id: later
-                         types: ["order.*"]
-                         channel: webhook
-                         parameters: {url: "%s", secretFile: SECRET_FILE}
-                         retry: [0s, 8s]
-                     """.formatted(receiver.url("/later")), Map.of())) {
+             TestHerald herald = TestHerald.start(TestHerald.webhooks("later " + receiver.url("/later") + " [0s, 8s]"), Map.of())) {
             receiver.script("/later", Response.of(500));
             herald.send("legacy.orders", "{\"orderId\": \"L-1\", \"status\": \"created\"}");
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests("/later").size() == 1);

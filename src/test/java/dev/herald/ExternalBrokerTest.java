@@ -16,20 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalBrokerTest {
 
-    static final String SUBSCRIPTIONS = """
-            subscriptions:
-              - id: ext
-                types: ["order.*"]
-                channel: webhook
-                parameters: {url: "%s", secretFile: SECRET_FILE}
-            """;
-
     @Test
     void aConfiguredBrokerUrlReplacesTheEmbeddedBroker() throws Exception {
         try (Receiver receiver = new Receiver();
-             TestHerald host = TestHerald.start(SUBSCRIPTIONS.formatted(receiver.url("/host")), Map.of())) {
+             TestHerald host = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/host")), Map.of())) {
             host.herald().context().getRouteController().stopAllRoutes();
-            try (TestHerald client = TestHerald.start(SUBSCRIPTIONS.formatted(receiver.url("/client")),
+            try (TestHerald client = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/client")),
                     Map.of("herald.broker.url", "tcp://127.0.0.1:" + host.brokerPort()))) {
                 assertThat(client.herald().context().getRegistry().lookupByName("heraldBroker")).as("no embedded broker").isNull();
 

@@ -23,13 +23,7 @@ class LegacyClientTest {
     @Test
     void aStompFrameOnTheLegacyQueueArrivesAsAWebhook() throws Exception {
         try (Receiver receiver = new Receiver();
-             TestHerald herald = TestHerald.start("""
-                     subscriptions:
-                       - id: stomp
-                         types: ["order.*"]
-                         channel: webhook
-                         parameters: {url: "%s", secretFile: SECRET_FILE}
-                     """.formatted(receiver.url("/stomp")), Map.of())) {
+             TestHerald herald = TestHerald.start(TestHerald.webhooks("stomp " + receiver.url("/stomp")), Map.of())) {
             int port = herald.brokerPort();
             String body = "{\"orderId\": \"ST-1\", \"status\": \"created\"}";
             try (Socket s = new Socket("127.0.0.1", port)) {

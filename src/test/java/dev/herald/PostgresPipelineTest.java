@@ -18,14 +18,7 @@ class PostgresPipelineTest {
     void deliveriesAndAttemptsAreRecordedInPostgres() throws Exception {
         String url = Postgres.freshSchemaUrl();
         try (Receiver receiver = new Receiver();
-             TestHerald herald = TestHerald.start("""
-                     subscriptions:
-                       - id: pg
-                         types: ["order.*"]
-                         channel: webhook
-                         parameters: {url: "%s", secretFile: SECRET_FILE}
-                         retry: [0s, 200ms]
-                     """.formatted(receiver.url("/pg")), Map.of("herald.store.url", url))) {
+             TestHerald herald = TestHerald.start(TestHerald.webhooks("pg " + receiver.url("/pg") + " [0s, 200ms]"), Map.of("herald.store.url", url))) {
             receiver.script("/pg", Response.of(503));
             herald.send("legacy.orders", "{\"orderId\": \"P-1\", \"status\": \"created\"}", Map.of("eventId", "pg-evt-1"));
 

@@ -28,13 +28,7 @@ class PublicVerifiersTest {
     void theStandardWebhooksAndSvixLibrariesAcceptHeraldsSignature() throws Exception {
         requireNodeLibraries();
         try (Receiver receiver = new Receiver();
-             TestHerald herald = TestHerald.start("""
-                     subscriptions:
-                       - id: compat
-                         types: ["order.*"]
-                         channel: webhook
-                         parameters: {url: "%s", secretFile: SECRET_FILE}
-                     """.formatted(receiver.url("/compat")), Map.of())) {
+             TestHerald herald = TestHerald.start(TestHerald.webhooks("compat " + receiver.url("/compat")), Map.of())) {
             herald.send("legacy.orders", "{\"orderId\": \"N-1\", \"status\": \"created\", \"note\": \"caf\u00e9 \u2713\"}");
             Receiver.Request r = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/compat"), l -> !l.isEmpty()).get(0);
 

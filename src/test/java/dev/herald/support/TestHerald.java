@@ -61,6 +61,23 @@ public final class TestHerald implements AutoCloseable {
         return t;
     }
 
+    /**
+     * A subscriptions file of webhook subscriptions to all order events, each given as
+     * {@code id, url} or {@code id, url, retry schedule}, signed with {@link #secret}.
+     */
+    public static String webhooks(String... idUrlRetry) {
+        StringBuilder yaml = new StringBuilder("subscriptions:\n");
+        for (String spec : idUrlRetry) {
+            String[] p = spec.split(" ", 3);
+            yaml.append("  - id: ").append(p[0]).append("\n")
+                    .append("    types: [\"order.*\"]\n")
+                    .append("    channel: webhook\n")
+                    .append("    parameters: {url: \"").append(p[1]).append("\", secretFile: SECRET_FILE}\n");
+            if (p.length == 3) yaml.append("    retry: ").append(p[2]).append("\n");
+        }
+        return yaml.toString();
+    }
+
     private void startHerald() throws Exception {
         herald = new Herald(overrides).start();
         client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + overrides.get("herald.broker.port"));
