@@ -58,6 +58,11 @@ public final class Herald {
         // H2's AUTO_SERVER (the default store) would otherwise listen on every interface.
         if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
         Herald herald = new Herald(overrides);
-        herald.main.run();
+        try {
+            herald.main.run();
+        } catch (Exception e) {
+            System.err.println("herald: cannot start: " + e.getMessage());
+            System.exit(1);
+        }
     }
 }

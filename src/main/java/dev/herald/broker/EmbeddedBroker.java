@@ -68,6 +68,13 @@ public final class EmbeddedBroker extends ServiceSupport {
         server = new EmbeddedActiveMQ().setConfiguration(config);
         long t0 = System.nanoTime();
         server.start();
+        var acceptor = server.getActiveMQServer().getRemotingService().getAcceptor("legacy");
+        if (!server.getActiveMQServer().isActive() || acceptor == null || !acceptor.isStarted()) {
+            server.stop();
+            server = null;
+            throw new IllegalStateException("the embedded broker cannot listen on " + host + ":" + port
+                    + " (is another broker or Herald running there?); stop it, or choose another port: --herald.broker.port=61617");
+        }
         LOG.info("Embedded Artemis started in {} ms: journal {}, legacy clients on tcp://{}:{} (Core, AMQP, STOMP, OpenWire)",
                 (System.nanoTime() - t0) / 1_000_000, broker.resolve("journal"), host, port);
     }

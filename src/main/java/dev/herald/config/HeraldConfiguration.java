@@ -41,18 +41,64 @@ public final class HeraldConfiguration implements CamelConfiguration {
         Path dataDir = Path.of(cfg.string("herald.data.dir", "data"));
         Files.createDirectories(dataDir);
 
-        // --- broker -------------------------------------------------------------------------
-        String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
-        EmbeddedBroker embedded = null;
-        if (brokerUrl == null) {
-            embedded = new EmbeddedBroker(dataDir, cfg.string("herald.broker.host", "127.0.0.1"),
-                    cfg.integer("herald.broker.port", 61616), cfg.integer("herald.broker.journal-buffer-timeout-ns", 200_000));
-            embedded.start();
-            brokerUrl = embedded.vmUrl();
-            context.getRegistry().bind("heraldBroker", embedded);
-        } else {
-            LOG.info("Using the external broker at {}", brokerUrl);
+        // The store and the subscriptions first: a mistake there stops Herald before it opens ports.
+        Store store = new Store(
+                cfg.string("herald.store.url", "jdbc:h2:file:./" + dataDir + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                cfg.optional("herald.store.user").orElse(null),
+                cfg.optional("herald.store.password").orElse(null),
+                cfg.integer("herald.store.pool-size", 8));
+        EmbeddedBroker broker = null;
+        try {
+            store.migrate();
+            RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule", RetrySchedule.DEFAULT),
+                    cfg.decimal("herald.retry.jitter", 0.2));
+            SubscriptionRegistry subscriptions = new SubscriptionRegistry(
+                    Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")),
+                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry), store);
+            subscriptions.load();
+            subscriptions.refreshState();
+
+            String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
+            if (brokerUrl == null) {
+                broker = new EmbeddedBroker(dataDir, cfg.string("herald.broker.host", "127.0.0.1"),
+                        cfg.integer("herald.broker.port", 61616), cfg.integer("herald.broker.journal-buffer-timeout-ns", 200_000));
+                broker.start();
+                brokerUrl = broker.vmUrl();
+                context.getRegistry().bind("heraldBroker", broker);
+            } else {
+                LOG.info("Using the external broker at {}", brokerUrl);
+            }
+            JmsPoolConnectionFactory pool = connectionFactory(cfg, brokerUrl);
+            context.addComponent("jms", jmsComponent(pool));
+
+            var registry = context.getRegistry();
+            registry.bind("heraldStore", store);
+            registry.bind("heraldSubscriptions", subscriptions);
+            EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC());
+            registry.bind("eventFactory", events);
+            registry.bind("heraldXmlMapper", events.xmlMapper());
+            registry.bind("rejectReason", new RejectReason());
+            registry.bind("dispatcher", new Dispatcher(subscriptions, store,
+                    cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
+            registry.bind("webhookChannel", new WebhookChannel(subscriptions,
+                    cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
+                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000))));
+
+            StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
+                    cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
+                    cfg.integer("herald.store.writers", 1));
+            long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
+            // Stopped after the routes, in reverse order: writer, pool, store, broker.
+            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh), true, true);
+        } catch (Exception | Error e) {
+            // Leave nothing running behind a failed start, or the JVM would not exit.
+            if (broker != null) broker.stop();
+            store.close();
+            throw e;
         }
+    }
+
+    private static JmsPoolConnectionFactory connectionFactory(Settings cfg, String brokerUrl) {
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(brokerUrl);
         // Spring creates a producer per send; without this every send first asks the broker
         // whether the queue exists (a round trip inside the transaction).
@@ -62,7 +108,10 @@ public final class HeraldConfiguration implements CamelConfiguration {
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(cfg.integer("herald.broker.pool-connections", 4));
+        return pool;
+    }
 
+    private static JmsComponent jmsComponent(JmsPoolConnectionFactory pool) {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(pool);
         // Local JMS transactions on the consumer's session; producers in the same route join it,
@@ -70,46 +119,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
         jms.setTransacted(true);
         jms.setLazyCreateTransactionManager(false);
         jms.setCacheLevelName("CACHE_CONSUMER");
-        context.addComponent("jms", jms);
-
-        // --- store ----------------------------------------------------------------------------
-        Store store = new Store(
-                cfg.string("herald.store.url", "jdbc:h2:file:./" + dataDir + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
-                cfg.optional("herald.store.user").orElse(null),
-                cfg.optional("herald.store.password").orElse(null),
-                cfg.integer("herald.store.pool-size", 8));
-        store.migrate();
-        StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
-                cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
-                cfg.integer("herald.store.writers", 1));
-
-        // --- subscriptions --------------------------------------------------------------------
-        RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule", RetrySchedule.DEFAULT),
-                cfg.decimal("herald.retry.jitter", 0.2));
-        SubscriptionLoader loader = new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry);
-        SubscriptionRegistry subscriptions = new SubscriptionRegistry(
-                Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")), loader, store);
-        subscriptions.load();
-        subscriptions.refreshState();
-
-        // --- beans the core routes call -----------------------------------------------------------
-        var registry = context.getRegistry();
-        registry.bind("heraldStore", store);
-        registry.bind("heraldSubscriptions", subscriptions);
-        EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC());
-        registry.bind("eventFactory", events);
-        registry.bind("heraldXmlMapper", events.xmlMapper());
-        registry.bind("rejectReason", new RejectReason());
-        registry.bind("dispatcher", new Dispatcher(subscriptions, store,
-                cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
-        registry.bind("webhookChannel", new WebhookChannel(subscriptions,
-                cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
-                Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000))));
-
-        long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
-        EmbeddedBroker broker = embedded;
-        // Stopped after the routes, in reverse order: writer, store, pool, broker.
-        context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh), true, true);
+        return jms;
     }
 
     /** Starts the writer and the state refresher with the context; stops everything after the routes. */

@@ -30,6 +30,9 @@ public final class WebhookChannel {
     public static final String NEXT_AT = "heraldNextAt";
     public static final String DEAD = "heraldDead";
     private static final String DELIVERY = "heraldDelivery";
+    private static final String SUBSCRIPTION = "heraldSubscription";
+    /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     private static final String STARTED = "heraldStarted";
     private static final String REASON = "heraldReason";
 
@@ -61,6 +64,7 @@ public final class WebhookChannel {
             exchange.setProperty(STARTED, System.currentTimeMillis());
             return;
         }
+        exchange.setProperty(SUBSCRIPTION, s);
         byte[] body = Json.bytes(d.event());
         long now = System.currentTimeMillis();
         long ts = now / 1000;
@@ -82,7 +86,8 @@ public final class WebhookChannel {
         long now = System.currentTimeMillis();
         int latency = (int) (now - started);
         Message m = exchange.getMessage();
-        Subscription s = subscriptions.byId(d.subscriptionId());
+        // The subscription the request was made for, even if the file changed meanwhile.
+        Subscription s = exchange.getProperty(SUBSCRIPTION, Subscription.class);
         Integer status = null;
         String excerpt = null;
         AttemptOutcome result;
@@ -118,7 +123,9 @@ public final class WebhookChannel {
         } else {
             outcome = "retrying";
             reason = result.reason();
-            Duration delay = result.retryAfter() != null ? result.retryAfter() : s.retry().delayBefore(d.attempt() + 1);
+            Duration delay = result.retryAfter() != null
+                    ? (result.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter())
+                    : s.retry().delayBefore(d.attempt() + 1);
             nextAt = now + delay.toMillis();
         }
         m.getHeaders().clear();

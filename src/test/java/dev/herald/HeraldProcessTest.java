@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Herald as a separate process, configured the way operators do (environment variables and
  * --key=value arguments), killed with SIGKILL while a retry is pending, and started again.
  */
-class ProcessRestartTest {
+class HeraldProcessTest {
 
     @TempDir
     Path dir;
@@ -62,18 +61,37 @@ class ProcessRestartTest {
         }
     }
 
+    @Test
+    void aBrokenSubscriptionsFileStopsHeraldWithEveryProblemNamed() throws Exception {
+        Files.writeString(dir.resolve("subscriptions.yaml"), """
+                subscriptions:
+                  - id: leaky
+                    types: ["order.*"]
+                    parameters: {url: "https://partner.example/hooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+                  - id: typo
+                    tpyes: ["order.*"]
+                    parameters: {url: "https://partner.example/hooks", secretFile: /nonexistent}
+                """);
+        Path log = dir.resolve("broken.log");
+        Process p = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("Herald exits instead of hanging").isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log))
+                    .contains("herald: cannot start: " + dir.resolve("subscriptions.yaml") + " has 4 problem(s)")
+                    .contains("subscriptions[0] (leaky): parameters.secret is written into the file")
+                    .contains("subscriptions[1] (typo): unknown key 'tpyes'")
+                    .doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
     private int starts;
 
     private Process start(int port) throws Exception {
         Path log = dir.resolve("herald-" + (++starts) + ".log");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "-Dlog4j2.configurationFile=log4j2.xml", "dev.herald.Herald",
-                "--herald.data.dir=" + dir.resolve("data"),
-                "--herald.subscriptions.file=" + dir.resolve("subscriptions.yaml"),
-                "--herald.store.url=jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("HERALD_BROKER_PORT", Integer.toString(port));
         pb.environment().put("HERALD_RETRY_JITTER", "0");
@@ -100,4 +118,14 @@ class ProcessRestartTest {
         }
     }
 
+
+    /** The command an operator would run, with this test's data directory and subscriptions. */
+    private List<String> command() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                "-Dlog4j2.configurationFile=log4j2.xml", "dev.herald.Herald",
+                "--herald.data.dir=" + dir.resolve("data"),
+                "--herald.subscriptions.file=" + dir.resolve("subscriptions.yaml"),
+                "--herald.store.url=jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+    }
 }
