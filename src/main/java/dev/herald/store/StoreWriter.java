@@ -36,7 +36,6 @@ public final class StoreWriter extends ServiceSupport {
     private final int threads;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
-    private final List<Connection> connections = new ArrayList<>();
 
     public StoreWriter(ConnectionFactory connectionFactory, Store store, int batchSize, long flushMillis, int threads) {
         this.connectionFactory = connectionFactory;
@@ -47,12 +46,10 @@ public final class StoreWriter extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws Exception {
+    protected void doStart() {
         running = true;
         for (int i = 0; i < threads; i++) {
-            Connection connection = connectionFactory.createConnection();
-            connections.add(connection);
-            Thread t = new Thread(() -> run(connection), "herald-store-writer-" + i);
+            Thread t = new Thread(this::run, "herald-store-writer-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -63,42 +60,54 @@ public final class StoreWriter extends ServiceSupport {
     protected void doStop() throws Exception {
         running = false;
         for (Thread t : workers) t.join(TimeUnit.SECONDS.toMillis(10));
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (JMSException e) {
-                LOG.debug("closing store writer connection", e);
-            }
-        }
         workers.clear();
-        connections.clear();
     }
 
-    private void run(Connection connection) {
+    /** Keeps a connection to the broker (re-opening it after a broker outage) and drains batches on it. */
+    private void run() {
         long backoff = 0;
-        try {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerDefaults.LOG));
-            connection.start();
-            while (running) {
-                List<LogRecord> batch = receiveBatch(consumer);
-                if (batch.isEmpty()) continue;
-                try {
-                    new StoreBatch(batch).write(store.dataSource());
-                    session.commit();
-                    backoff = 0;
-                } catch (SQLException e) {
-                    session.rollback();
-                    backoff = Math.min(Math.max(backoff * 2, 500), 30_000);
-                    LOG.warn("Store write of {} records failed, retrying in {} ms (nothing is lost: they stay on {}): {}",
-                            batch.size(), backoff, BrokerDefaults.LOG, e.getMessage());
-                    Thread.sleep(backoff);
-                }
+        while (running) {
+            try (Connection connection = connectionFactory.createConnection()) {
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerDefaults.LOG));
+                connection.start();
+                backoff = 0;
+                drain(session, consumer);
+            } catch (JMSException e) {
+                if (!running) return;
+                backoff = Math.min(Math.max(backoff * 2, 1000), 30_000);
+                LOG.warn("Store writer lost the broker ({}); reconnecting in {} ms", e.getMessage(), backoff);
+                if (!sleep(backoff)) return;
             }
+        }
+    }
+
+    private void drain(Session session, MessageConsumer consumer) throws JMSException {
+        long backoff = 0;
+        while (running) {
+            List<LogRecord> batch = receiveBatch(consumer);
+            if (batch.isEmpty()) continue;
+            try {
+                new StoreBatch(batch).write(store.dataSource());
+                session.commit();
+                backoff = 0;
+            } catch (SQLException e) {
+                session.rollback();
+                backoff = Math.min(Math.max(backoff * 2, 500), 30_000);
+                LOG.warn("Store write of {} records failed, retrying in {} ms (nothing is lost: they stay on {}): {}",
+                        batch.size(), backoff, BrokerDefaults.LOG, e.getMessage());
+                if (!sleep(backoff)) return;
+            }
+        }
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (JMSException e) {
-            if (running) LOG.error("Store writer stopped: {}", e.toString(), e);
+            return false;
         }
     }
 
