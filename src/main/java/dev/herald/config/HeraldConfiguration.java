@@ -2,9 +2,10 @@ package dev.herald.config;
 
 import dev.herald.broker.EmbeddedBroker;
 import dev.herald.deliver.RetrySchedule;
-import dev.herald.deliver.WebhookChannel;
+import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.dispatch.Dispatcher;
 import dev.herald.event.EventFactory;
+import dev.herald.event.KafkaOffsets;
 import dev.herald.event.RejectReason;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
@@ -54,7 +55,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.decimal("herald.retry.jitter", 0.2));
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(
                     Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")),
-                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry), store);
+                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry,
+                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092")), store);
             subscriptions.load();
             subscriptions.refreshState();
 
@@ -78,9 +80,10 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("eventFactory", events);
             registry.bind("heraldXmlMapper", events.xmlMapper());
             registry.bind("rejectReason", new RejectReason());
+            registry.bind("kafkaOffsets", new KafkaOffsets());
             registry.bind("dispatcher", new Dispatcher(subscriptions, store,
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
-            registry.bind("webhookChannel", new WebhookChannel(subscriptions,
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions,
                     cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
                     Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000))));
 

@@ -92,19 +92,29 @@ public final class EventFactory {
         String source = header(in, "source");
         if (source == null) {
             String dest = in.getHeader("JMSDestination", String.class);
-            source = dest != null ? "herald:jms:" + dest.replaceFirst("^(ActiveMQQueue\\[|queue://)", "").replace("]", "") : "herald:unknown";
+            String topic = in.getHeader("kafka.TOPIC", String.class);
+            source = dest != null ? "herald:jms:" + dest.replaceFirst("^(ActiveMQQueue\\[|queue://)", "").replace("]", "")
+                    : topic != null ? "herald:kafka:" + topic : "herald:unknown";
         }
         String id = header(in, "id");
         if (id == null) {
             id = derivedId(in, source);
         }
-        return build(id, source, type, header(in, "subject"), header(in, "time"), header(in, "orderingkey"), data);
+        String orderingKey = header(in, "orderingkey");
+        if (orderingKey == null) orderingKey = text(in.getHeader("kafka.KEY"));
+        return build(id, source, type, header(in, "subject"), header(in, "time"), orderingKey, data);
     }
 
-    /** Deterministic id from the source position, so a redelivered source message is the same event. */
+    /**
+     * Deterministic id from the source position (JMS message id, Kafka topic/partition/offset), so a
+     * redelivered or re-read source message is the same event.
+     */
     static String derivedId(Message in, String source) {
         String position = in.getHeader("herald_position", String.class);
         if (position == null) position = in.getHeader("JMSMessageID", String.class);
+        if (position == null && in.getHeader("kafka.OFFSET") != null) {
+            position = in.getHeader("kafka.TOPIC") + "/" + in.getHeader("kafka.PARTITION") + "/" + in.getHeader("kafka.OFFSET");
+        }
         if (position == null) return UUID.randomUUID().toString();
         return UUID.nameUUIDFromBytes((source + "|" + position).getBytes(StandardCharsets.UTF_8)).toString();
     }
@@ -171,8 +181,14 @@ public final class EventFactory {
     private static String header(Message in, String attribute) {
         Object v = in.getHeader("ce-" + attribute);
         if (v == null) v = in.getHeader("ce_" + attribute);
+        return text(v);
+    }
+
+    /** A header value as text; Kafka record headers and keys arrive as bytes. */
+    private static String text(Object v) {
         if (v == null) return null;
-        String s = v.toString().trim();
+        String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+        s = s.trim();
         return s.isEmpty() ? null : s;
     }
 

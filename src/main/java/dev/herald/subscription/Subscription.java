@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.deliver.RetrySchedule;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One subscription, as loaded and checked from {@code config/subscriptions.yaml}. The secret is the
@@ -17,6 +18,7 @@ public record Subscription(
         String channel,
         URI url,
         List<byte[]> signingKeys,
+        Map<String, String> parameters,
         RetrySchedule retry) {
 
     public boolean matches(String type, JsonNode event) {
@@ -25,6 +27,6 @@ public record Subscription(
 
     @Override
     public String toString() {
-        return "Subscription[" + id + " " + types + " -> " + channel + " " + url + "]";
+        return "Subscription[" + id + " " + types + " -> " + channel + " " + (url != null ? url : parameters) + "]";
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -28,12 +29,21 @@ public final class SubscriptionLoader {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
     private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "retry");
     private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret", "secretFile");
+    private static final Set<String> KAFKA_KEYS = Set.of("topic", "brokers");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
+    private final String defaultKafkaBrokers;
 
     /** @param placeholders resolves {@code {{env:NAME}}}-style references (Camel's properties component) */
     public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry) {
+        this(placeholders, defaultRetry, "127.0.0.1:9092");
+    }
+
+    /** @param defaultKafkaBrokers bootstrap servers for kafka-channel subscriptions that name none */
+    public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry, String defaultKafkaBrokers) {
+        this.defaultKafkaBrokers = defaultKafkaBrokers;
         this.placeholders = placeholders;
         this.defaultRetry = defaultRetry;
     }
@@ -103,16 +113,25 @@ public final class SubscriptionLoader {
         String channel = n.path("channel").asText("webhook");
         URI url = null;
         List<byte[]> keys = List.of();
-        if (!channel.equals("webhook")) {
-            errors.add("channel '" + channel + "' is not known; available channels: webhook");
-        } else {
-            JsonNode params = n.path("parameters");
-            for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!WEBHOOK_KEYS.contains(k)) errors.add("parameters: unknown key '" + k + "' for the webhook channel; known keys are " + new java.util.TreeSet<>(WEBHOOK_KEYS));
+        Map<String, String> parameters = Map.of();
+        JsonNode params = n.path("parameters");
+        switch (channel) {
+            case "webhook" -> {
+                knownKeys(params, WEBHOOK_KEYS, channel, errors);
+                url = url(resolve(params.path("url").asText(null), "url", errors), errors);
+                keys = secret(params, errors);
             }
-            url = url(resolve(params.path("url").asText(null), "url", errors), errors);
-            keys = secret(params, errors);
+            case "kafka" -> {
+                knownKeys(params, KAFKA_KEYS, channel, errors);
+                String topic = resolve(params.path("topic").asText(null), "topic", errors);
+                if (topic == null || !TOPIC.matcher(topic).matches()) {
+                    errors.add("parameters.topic " + (topic == null ? "is missing" : "'" + topic + "' is not a Kafka topic name")
+                            + "; write the topic to deliver to, such as partner.orders");
+                }
+                String brokers = resolve(params.path("brokers").asText(defaultKafkaBrokers), "brokers", errors);
+                parameters = Map.of("topic", String.valueOf(topic), "brokers", String.valueOf(brokers));
+            }
+            default -> errors.add("channel '" + channel + "' is not known; available channels: webhook, kafka");
         }
         RetrySchedule retry = defaultRetry;
         if (n.hasNonNull("retry")) {
@@ -124,8 +143,18 @@ public final class SubscriptionLoader {
                 errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
             }
         }
-        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, retry);
-        return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys, retry);
+        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, parameters, retry);
+        return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
+                parameters, retry);
+    }
+
+    private static void knownKeys(JsonNode params, Set<String> known, String channel, List<String> errors) {
+        for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                errors.add("parameters: unknown key '" + k + "' for the " + channel + " channel; known keys are " + new java.util.TreeSet<>(known));
+            }
+        }
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */

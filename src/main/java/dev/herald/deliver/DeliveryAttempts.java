@@ -15,16 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook channel's two steps around the HTTP call in the deliver route: {@link #prepare}
- * builds the signed request, {@link #outcome} turns the response (or the error) into the attempt
- * record and the next step: done, retry at a time, or dead.
+ * The two steps around the channel call in the deliver route: {@link #prepare} builds the request
+ * for the subscription's channel (a signed webhook, or a Kafka record), {@link #outcome} turns the
+ * answer (or the error) into the attempt record and the next step: done, retry at a time, or dead.
  */
-public final class WebhookChannel {
+public final class DeliveryAttempts {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookChannel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempts.class);
 
     /** Exchange properties the deliver route reads. */
     public static final String SKIP = "heraldSkip";
+    /** The channel to call: webhook, kafka, or none (skipped). */
+    public static final String CHANNEL = "heraldChannel";
+    public static final String KAFKA_TOPIC = "heraldKafkaTopic";
+    public static final String KAFKA_BROKERS = "heraldKafkaBrokers";
     public static final String OUTCOME = "heraldOutcome";
     public static final String NEXT = "heraldNext";
     public static final String NEXT_AT = "heraldNextAt";
@@ -41,7 +45,7 @@ public final class WebhookChannel {
     private final String userAgent;
     private final Duration timeout;
 
-    public WebhookChannel(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout) {
+    public DeliveryAttempts(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout) {
         this.subscriptions = subscriptions;
         this.excerptBytes = excerptBytes;
         this.userAgent = userAgent;
@@ -58,6 +62,7 @@ public final class WebhookChannel {
         String disabled = subscriptions.disabledReason(d.subscriptionId());
         if (s == null || disabled != null) {
             exchange.setProperty(SKIP, true);
+            exchange.setProperty(CHANNEL, "none");
             exchange.setProperty(REASON, s == null
                     ? "subscription '" + d.subscriptionId() + "' no longer exists"
                     : "subscription '" + d.subscriptionId() + "' is disabled: " + disabled);
@@ -65,18 +70,27 @@ public final class WebhookChannel {
             return;
         }
         exchange.setProperty(SUBSCRIPTION, s);
+        exchange.setProperty(SKIP, false);
+        exchange.setProperty(CHANNEL, s.channel());
         byte[] body = Json.bytes(d.event());
         long now = System.currentTimeMillis();
-        long ts = now / 1000;
         m.setBody(body);
-        m.setHeader("webhook-id", d.id());
-        m.setHeader("webhook-timestamp", Long.toString(ts));
-        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, body, s.signingKeys()));
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setHeader("User-Agent", userAgent);
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
-        m.setHeader(Exchange.HTTP_URI, s.url().toString());
-        exchange.setProperty(SKIP, false);
+        if (s.channel().equals("kafka")) {
+            // The event as the record's value, keyed for partition order: the ordering key, else the event id.
+            m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
+            m.setHeader("webhook-id", d.id());
+            exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
+            exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
+        } else {
+            long ts = now / 1000;
+            m.setHeader("webhook-id", d.id());
+            m.setHeader("webhook-timestamp", Long.toString(ts));
+            m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, body, s.signingKeys()));
+            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            m.setHeader("User-Agent", userAgent);
+            m.setHeader(Exchange.HTTP_METHOD, "POST");
+            m.setHeader(Exchange.HTTP_URI, s.url().toString());
+        }
         exchange.setProperty(STARTED, now);
     }
 
@@ -97,6 +111,8 @@ public final class WebhookChannel {
             Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             if (error != null) {
                 result = AttemptOutcome.ofError(error, timeout);
+            } else if (!s.channel().equals("webhook")) {
+                result = AttemptOutcome.ofResponse(200, null, null, now); // the endpoint took it without error
             } else {
                 status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
                 excerpt = excerpt(m);
