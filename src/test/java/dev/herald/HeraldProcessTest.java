@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.deliver.WebhookSigner;
+import dev.herald.support.HeraldProcess;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
 import dev.herald.support.TestHerald;
@@ -13,7 +14,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,20 +44,20 @@ class HeraldProcessTest {
                     """.formatted(receiver.url("/p"), dir.resolve("secret")));
             int port = TestHerald.freePort();
 
-            Process herald = start(port);
+            HeraldProcess herald = start(port);
             try {
                 send(port, "{\"orderId\": \"K-1\", \"status\": \"created\"}");
                 await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/p").size() == 1);
                 long first = receiver.requests("/p").get(0).receivedAt();
                 Thread.sleep(500); // let the attempt's transaction (ack + scheduled retry) commit
-                herald.destroyForcibly().waitFor();
+                herald.kill();
 
                 herald = start(port);
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/p").size() == 2);
                 assertThat(receiver.requests("/p").get(1).receivedAt() - first).isGreaterThanOrEqualTo(6000);
                 assertThat(receiver.requests("/p").get(1).header("webhook-id")).isEqualTo(receiver.requests("/p").get(0).header("webhook-id"));
             } finally {
-                herald.destroyForcibly().waitFor();
+                herald.kill();
             }
         }
     }
@@ -73,7 +74,7 @@ class HeraldProcessTest {
                     parameters: {url: "https://partner.example/hooks", secretFile: /nonexistent}
                 """);
         Path log = dir.resolve("broken.log");
-        Process p = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(HeraldProcess.command(settings())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("Herald exits instead of hanging").isTrue();
             assertThat(p.exitValue()).isEqualTo(1);
@@ -89,26 +90,20 @@ class HeraldProcessTest {
 
     private int starts;
 
-    private Process start(int port) throws Exception {
-        Path log = dir.resolve("herald-" + (++starts) + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("HERALD_BROKER_PORT", Integer.toString(port));
-        pb.environment().put("HERALD_RETRY_JITTER", "0");
-        Process p = pb.start();
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                if (!p.isAlive()) throw new AssertionError("Herald exited:\n" + Files.readString(log));
-                return Files.readString(log).contains("(herald) started");
-            });
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                assertThat(s.isConnected()).as("the broker listens on the port from HERALD_BROKER_PORT").isTrue();
-            }
-            return p;
-        } catch (Throwable t) {
-            p.destroyForcibly().waitFor(); // never leave a Herald running behind a failed test
-            throw t;
+    private HeraldProcess start(int port) throws Exception {
+        HeraldProcess h = HeraldProcess.start(settings(),
+                Map.of("HERALD_BROKER_PORT", Integer.toString(port), "HERALD_RETRY_JITTER", "0"),
+                dir.resolve("herald-" + (++starts) + ".log"));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            assertThat(s.isConnected()).as("the broker listens on the port from HERALD_BROKER_PORT").isTrue();
         }
+        return h;
+    }
+
+    private Map<String, String> settings() {
+        return Map.of("herald.data.dir", dir.resolve("data").toString(),
+                "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(),
+                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
     }
 
     private static void send(int port, String text) throws Exception {
@@ -116,16 +111,5 @@ class HeraldProcessTest {
              Connection c = cf.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             s.createProducer(s.createQueue("legacy.orders")).send(s.createTextMessage(text));
         }
-    }
-
-
-    /** The command an operator would run, with this test's data directory and subscriptions. */
-    private List<String> command() {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "-Dlog4j2.configurationFile=log4j2.xml", "dev.herald.Herald",
-                "--herald.data.dir=" + dir.resolve("data"),
-                "--herald.subscriptions.file=" + dir.resolve("subscriptions.yaml"),
-                "--herald.store.url=jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
     }
 }

@@ -1,0 +1,175 @@
+package dev.herald;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.event.Json;
+import dev.herald.support.HeraldProcess;
+import dev.herald.support.KafkaBroker;
+import dev.herald.support.Receiver;
+import dev.herald.support.StandardWebhooksVerifier;
+import dev.herald.support.TestHerald;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka in (routes/ingress-kafka.yaml) and out (the kafka channel), against a real KRaft broker. */
+class KafkaTest {
+
+    static KafkaBroker kafka;
+    static Receiver receiver;
+    static TestHerald herald;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = KafkaBroker.start();
+        kafka.createTopic("platform.events", 3);
+        kafka.createTopic("partner.payments", 1);
+        receiver = new Receiver();
+        herald = TestHerald.start("""
+                subscriptions:
+                  - id: users-hook
+                    types: ["user.*"]
+                    channel: webhook
+                    parameters: {url: "%s", secretFile: SECRET_FILE}
+                  - id: payments-to-kafka
+                    types: ["payment.*"]
+                    channel: kafka
+                    parameters: {topic: partner.payments}
+                """.formatted(receiver.url("/users")), kafkaSettings("platform.events"));
+    }
+
+    static Map<String, String> kafkaSettings(String topic) {
+        return Map.of("herald.kafka.enabled", "true", "herald.kafka.brokers", kafka.bootstrap(), "herald.kafka.topics", topic);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (herald != null) herald.close();
+        if (receiver != null) receiver.close();
+        if (kafka != null) kafka.close();
+    }
+
+    @Test
+    void aRecordArrivesAsASignedWebhookAndASecondCopyIsDeliveredOnce() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            produce("platform.events", "user-42", "{\"userId\": 42, \"plan\": \"pro\"}",
+                    Map.of("ce_type", "user.signed_up", "ce_id", "kafka-evt-1", "ce_source", "urn:accounts"));
+        }
+        Receiver.Request r = await().atMost(Duration.ofSeconds(30)).until(
+                () -> receiver.requests("/users").stream().filter(x -> x.bodyText().contains("kafka-evt-1")).findFirst().orElse(null),
+                x -> x != null);
+        JsonNode event = Json.tree(r.bodyText());
+        assertThat(event.path("id").asText()).isEqualTo("kafka-evt-1");
+        assertThat(event.path("type").asText()).isEqualTo("user.signed_up");
+        assertThat(event.path("source").asText()).isEqualTo("urn:accounts");
+        assertThat(event.path("orderingkey").asText()).as("the record key").isEqualTo("user-42");
+        assertThat(event.path("data").path("plan").asText()).isEqualTo("pro");
+        assertThat(StandardWebhooksVerifier.verify(herald.secret, r.header("webhook-id"), r.header("webhook-timestamp"),
+                r.header("webhook-signature"), r.body(), System.currentTimeMillis() / 1000, 300)).isTrue();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> herald.broker().messageCount("herald.events") == 0
+                && herald.broker().messageCount("herald.deliveries") == 0
+                && !herald.query("select id from events where id = 'kafka-evt-1'").isEmpty());
+        assertThat(receiver.requests("/users")).filteredOn(x -> x.bodyText().contains("kafka-evt-1")).hasSize(1);
+    }
+
+    @Test
+    void withoutAProducerIdTheEventIdComesFromTheRecordsPosition() throws Exception {
+        produce("platform.events", null, "{\"userId\": 7}", Map.of("ce_type", "user.deleted"));
+        Receiver.Request r = await().atMost(Duration.ofSeconds(30)).until(
+                () -> receiver.requests("/users").stream().filter(x -> x.bodyText().contains("user.deleted")).findFirst().orElse(null),
+                x -> x != null);
+        JsonNode event = Json.tree(r.bodyText());
+        assertThat(event.path("source").asText()).isEqualTo("herald:kafka:platform.events");
+        assertThat(event.path("id").asText()).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void aKafkaSubscriptionGetsTheEventAsTheRecordValue() throws Exception {
+        produce("platform.events", "order-9", "{\"amount\": 12.5}", Map.of("ce_type", "payment.failed", "ce_id", "pay-1"));
+
+        Properties p = kafka.clientProperties();
+        p.put("group.id", "test-reader");
+        p.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("partner.payments"));
+            ConsumerRecord<String, String> got = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) return rec;
+                return null;
+            }, x -> x != null);
+            JsonNode event = Json.tree(got.value());
+            assertThat(event.path("id").asText()).isEqualTo("pay-1");
+            assertThat(event.path("type").asText()).isEqualTo("payment.failed");
+            assertThat(got.key()).isEqualTo("order-9");
+            assertThat(new String(got.headers().lastHeader("webhook-id").value(), StandardCharsets.UTF_8)).startsWith("msg_");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(herald.query("select status from deliveries where subscription_id = 'payments-to-kafka'"))
+                        .containsExactly(Map.of("status", "succeeded")));
+    }
+
+    /**
+     * Herald is killed after reading a record and before handing its event off (the route is held
+     * in a delay there): the offset was not committed, so the restarted Herald reads it again.
+     */
+    @Test
+    void aRecordReadButNotHandedOffIsReadAgainAfterAKill(@TempDir Path dir) throws Exception {
+        kafka.createTopic("crash.events", 1);
+        Files.writeString(dir.resolve("secret"), herald.secret);
+        Files.writeString(dir.resolve("subscriptions.yaml"), TestHerald.webhooks("crash " + receiver.url("/crash"))
+                .replace("SECRET_FILE", dir.resolve("secret").toString()));
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("ingress-kafka.yaml"), Files.readString(Path.of("routes/ingress-kafka.yaml"))
+                .replace("        - to: direct:herald-accept", String.join("\n",
+                        "        - log: \"read offset ${header.kafka.OFFSET}, holding it\"",
+                        "        - delay:",
+                        "            constant: 60000",
+                        "        - to: direct:herald-accept")));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "herald.data.dir", dir.resolve("data").toString(),
+                "herald.broker.port", Integer.toString(TestHerald.freePort()),
+                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(),
+                "camel.main.routes-include-pattern", "classpath:herald/core/*.camel.yaml,file:" + routes + "/*.yaml"));
+        settings.putAll(kafkaSettings("crash.events"));
+        settings.put("herald.kafka.group-id", "crash-test");
+
+        try (HeraldProcess first = HeraldProcess.start(settings, Map.of(), dir.resolve("first.log"))) {
+            produce("crash.events", "k", "{\"orderId\": \"CR-1\"}", Map.of("ce_type", "order.created", "ce_id", "crash-1"));
+            first.awaitLog("holding it", Duration.ofSeconds(30));
+            first.kill();
+        }
+        assertThat(receiver.requests("/crash")).isEmpty();
+
+        settings.put("camel.main.routes-include-pattern", "classpath:herald/core/*.camel.yaml,file:routes/*.yaml");
+        try (HeraldProcess second = HeraldProcess.start(settings, Map.of(), dir.resolve("second.log"))) {
+            // The killed consumer still holds the partition until its session times out (10 s).
+            await().atMost(Duration.ofSeconds(45)).until(() -> !receiver.requests("/crash").isEmpty());
+            assertThat(Json.tree(receiver.requests("/crash").get(0).bodyText()).path("id").asText()).isEqualTo("crash-1");
+        }
+    }
+
+    static void produce(String topic, String key, String value, Map<String, String> headers) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> rec = new ProducerRecord<>(topic, key, value);
+            headers.forEach((k, v) -> rec.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+            producer.send(rec).get();
+        }
+    }
+}
