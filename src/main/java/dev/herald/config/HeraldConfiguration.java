@@ -85,7 +85,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
             registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions,
                     cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
-                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000))));
+                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)),
+                    cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
                     cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
@@ -98,6 +99,14 @@ public final class HeraldConfiguration implements CamelConfiguration {
             if (broker != null) broker.stop();
             store.close();
             throw e;
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
         }
     }
 

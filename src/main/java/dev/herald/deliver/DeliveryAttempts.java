@@ -44,8 +44,11 @@ public final class DeliveryAttempts {
     private final int excerptBytes;
     private final String userAgent;
     private final Duration timeout;
+    private final String instanceId;
 
-    public DeliveryAttempts(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout) {
+    public DeliveryAttempts(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout,
+                            String instanceId) {
+        this.instanceId = instanceId;
         this.subscriptions = subscriptions;
         this.excerptBytes = excerptBytes;
         this.userAgent = userAgent;
@@ -147,7 +150,8 @@ public final class DeliveryAttempts {
         m.getHeaders().clear();
         exchange.setProperty(OUTCOME, outcome);
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
-                d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt)));
+                d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt,
+                instanceId)));
         if (nextAt != null) {
             exchange.setProperty(NEXT, Json.string(d.nextAttempt()));
             exchange.setProperty(NEXT_AT, nextAt);

@@ -28,7 +28,7 @@ public sealed interface LogRecord {
     /** One delivery attempt and its outcome: succeeded, retrying or dead. */
     record Attempt(String id, String deliveryId, String eventId, String subscriptionId, int attempt,
                    long startedAt, int latencyMs, Integer statusCode, String responseExcerpt, String error,
-                   String outcome, Long nextAttemptAt) implements LogRecord {}
+                   String outcome, Long nextAttemptAt, String instanceId) implements LogRecord {}
 
     /** A delivery gave up: why, and the delivery itself so it can be replayed. */
     record Dead(String deliveryId, String eventId, String subscriptionId, String reason, long at,

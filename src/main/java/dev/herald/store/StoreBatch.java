@@ -85,7 +85,7 @@ final class StoreBatch {
 
     private void insertAttempts(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into attempts (id, delivery_id, attempt, started_at, latency_ms,"
-                + " status_code, response_excerpt, error, outcome, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " status_code, response_excerpt, error, outcome, next_attempt_at, instance_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " on conflict do nothing")) {
             for (LogRecord r : records) {
                 if (r instanceof LogRecord.Attempt a) {
@@ -99,6 +99,7 @@ final class StoreBatch {
                     ps.setString(8, cap(a.error()));
                     ps.setString(9, a.outcome());
                     ps.setTimestamp(10, a.nextAttemptAt() == null ? null : new Timestamp(a.nextAttemptAt()));
+                    ps.setString(11, a.instanceId());
                     ps.addBatch();
                 }
             }

@@ -88,7 +88,7 @@ class StoreTest {
     }
 
     static LogRecord.Attempt attempt(String deliveryId, int n, int status, String outcome) {
-        return new LogRecord.Attempt(deliveryId + "-" + n, deliveryId, "e1", "s1", n, 2_000L + n, 12, status, "{}", null, outcome, null);
+        return new LogRecord.Attempt(deliveryId + "-" + n, deliveryId, "e1", "s1", n, 2_000L + n, 12, status, "{}", null, outcome, null, "test@host");
     }
 
     static List<Map<String, Object>> rows(Store store, String sql) throws Exception {

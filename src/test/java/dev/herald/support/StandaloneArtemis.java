@@ -1,0 +1,86 @@
+package dev.herald.support;
+
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The standalone Artemis distribution (unpacked by Maven into target/artemis-dist), created with
+ * {@code artemis create} and run as its own process on a free loopback port: the external broker
+ * several Herald instances share.
+ */
+public final class StandaloneArtemis implements AutoCloseable {
+
+    public static final String USER = "herald";
+    public static final String PASSWORD = "herald-test";
+
+    private final Path instance;
+    private final int port;
+    private Process process;
+
+    private StandaloneArtemis(Path instance, int port) {
+        this.instance = instance;
+        this.port = port;
+    }
+
+    public static StandaloneArtemis start() throws Exception {
+        Path home = Path.of(System.getProperty("herald.test.artemis.home", "target/artemis-dist/apache-artemis-2.44.0"));
+        if (!Files.isRegularFile(home.resolve("bin/artemis"))) {
+            throw new IllegalStateException("no Artemis distribution at " + home + " (mvn process-test-resources unpacks it)");
+        }
+        Path instance = Files.createTempDirectory("herald-artemis").resolve("broker");
+        int port = TestHerald.freePort();
+        // Only the one acceptor on a free port: the default extra acceptors (5672, 1883, ...) may be taken.
+        run(instance.getParent().resolve("create.log"), 120, "bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
+                "--user", USER, "--password", PASSWORD, "--require-login", "--host", "127.0.0.1", "--default-port", Integer.toString(port),
+                "--no-web", "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
+                "--no-autotune", "--nio", "--silent", "--force");
+        StandaloneArtemis a = new StandaloneArtemis(instance, port);
+        a.run();
+        return a;
+    }
+
+    /** Starts (or restarts) the broker process on its existing instance directory. */
+    public void run() throws Exception {
+        process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("Artemis did not start:\n" + Files.readString(instance.resolve("run.log")));
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public void kill() throws InterruptedException {
+        if (process != null) process.destroyForcibly().waitFor();
+    }
+
+    private static void run(Path log, int seconds, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + Files.readString(log));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        kill();
+        try (var files = Files.walk(instance.getParent())) {
+            files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+}
