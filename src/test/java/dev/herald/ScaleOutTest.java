@@ -82,6 +82,11 @@ class ScaleOutTest {
     }
 
     private Map<String, String> settings(int n, StandaloneArtemis artemis, String store) {
+        return settings(dir, n, artemis, store);
+    }
+
+    /** Instance n's settings: its own data directory, the shared broker, store and subscriptions. */
+    static Map<String, String> settings(Path dir, int n, StandaloneArtemis artemis, String store) {
         Map<String, String> s = new HashMap<>();
         s.put("herald.instance.id", "herald-" + n);
         s.put("herald.data.dir", dir.resolve("data-" + n).toString());
@@ -94,7 +99,7 @@ class ScaleOutTest {
         return s;
     }
 
-    private static void produce(StandaloneArtemis artemis, int events) {
+    static void produce(StandaloneArtemis artemis, int events) {
         AtomicInteger next = new AtomicInteger();
         CompletableFuture<?>[] producers = new CompletableFuture<?>[4];
         for (int t = 0; t < producers.length; t++) {
@@ -115,7 +120,7 @@ class ScaleOutTest {
         CompletableFuture.allOf(producers).join();
     }
 
-    private static Set<String> eventIds(Receiver receiver) {
+    static Set<String> eventIds(Receiver receiver) {
         return receiver.requests("/scale").stream().map(r -> Json.tree(r.bodyText()).path("id").asText()).collect(Collectors.toSet());
     }
 

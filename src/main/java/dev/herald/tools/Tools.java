@@ -31,7 +31,7 @@ public final class Tools {
             case "receive" -> receive(args);
             case "send" -> send(args);
             default -> {
-                System.err.println("usage: Tools secret | receive [--port 9000] [--status 200] [--secret-file F] [--expect N]"
+                System.err.println("usage: Tools secret | receive [--host 127.0.0.1] [--port 9000] [--status 200] [--secret-file F] [--expect N]"
                         + " | send [--url tcp://127.0.0.1:61616] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]");
                 System.exit(2);
             }
@@ -39,10 +39,10 @@ public final class Tools {
     }
 
     /** Load-test receiver: answers 200 at once, prints when {@code expect} requests have arrived and how fast. */
-    static void countOnly(int port, int expect) throws IOException {
+    static void countOnly(String host, int port, int expect) throws IOException {
         AtomicInteger n = new AtomicInteger();
         AtomicLong first = new AtomicLong();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
@@ -56,7 +56,7 @@ public final class Tools {
             }
         });
         server.start();
-        System.out.println("Counting webhooks on http://127.0.0.1:" + port + "/ until " + expect + " have arrived.");
+        System.out.println("Counting webhooks on http://" + host + ":" + port + "/ until " + expect + " have arrived.");
     }
 
     /** Sends JSON orders (or a file) to a queue over Core JMS, as a legacy producer would; prints the rate. */
@@ -113,12 +113,14 @@ public final class Tools {
      */
     static void receive(String[] args) throws IOException {
         int port = 9000;
+        String host = "127.0.0.1";
         int status = 200;
         int expect = 0;
         Path secretFile = Path.of("data/demo-webhook.secret");
         for (int i = 1; i < args.length - 1; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--host" -> host = args[i + 1];
                 case "--status" -> status = Integer.parseInt(args[i + 1]);
                 case "--secret-file" -> secretFile = Path.of(args[i + 1]);
                 case "--expect" -> expect = Integer.parseInt(args[i + 1]);
@@ -126,12 +128,12 @@ public final class Tools {
             }
         }
         if (expect > 0) {
-            countOnly(port, expect);
+            countOnly(host, port, expect);
             return;
         }
         byte[] key = WebhookSigner.decodeSecret(Files.readString(secretFile).trim());
         int answer = status;
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String id = ex.getRequestHeaders().getFirst("webhook-id");
@@ -148,7 +150,7 @@ public final class Tools {
             ex.close();
         });
         server.start();
-        System.out.println("Receiving webhooks on http://127.0.0.1:" + port + "/ (answering " + status + "); Ctrl-C to stop.");
+        System.out.println("Receiving webhooks on http://" + host + ":" + port + "/ (answering " + status + "); Ctrl-C to stop.");
     }
 
 }

@@ -44,7 +44,9 @@ public final class StandaloneArtemis implements AutoCloseable {
 
     /** Starts (or restarts) the broker process on its existing instance directory. */
     public void run() throws Exception {
-        process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
+        // With the broker properties operators are told to apply (docs/operations.md).
+        process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run",
+                "--properties", Path.of("deploy/artemis/herald-broker.properties").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
