@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +38,8 @@ public final class Tools {
             case "send" -> send(args);
             default -> {
                 System.err.println("usage: Tools secret | receive [--host 127.0.0.1] [--port 9000] [--status 200] [--secret-file F] [--expect N]"
-                        + " | send [--url tcp://127.0.0.1:61616] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]");
+                        + " | send [--url tcp://127.0.0.1:61616] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]"
+                        + " | send --kafka 127.0.0.1:9092 [--topic platform.events] [--key K] [--header ce_type=order.created] [--file F]");
                 System.exit(2);
             }
         }
@@ -66,8 +73,19 @@ public final class Tools {
         int count = 1;
         int threads = 1;
         String file = null;
+        String kafka = null;
+        String topic = "platform.events";
+        String key = null;
+        Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < args.length - 1; i += 2) {
             switch (args[i]) {
+                case "--kafka" -> kafka = args[i + 1];
+                case "--topic" -> topic = args[i + 1];
+                case "--key" -> key = args[i + 1];
+                case "--header" -> {
+                    String[] kv = args[i + 1].split("=", 2);
+                    headers.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
                 case "--url" -> url = args[i + 1];
                 case "--queue" -> queue = args[i + 1];
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
@@ -75,6 +93,10 @@ public final class Tools {
                 case "--file" -> file = Files.readString(Path.of(args[i + 1]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (kafka != null) {
+            sendKafka(kafka, topic, key, headers, file, count);
+            return;
         }
         String fixed = file;
         String q = queue;
@@ -105,6 +127,22 @@ public final class Tools {
         }
         long ms = System.currentTimeMillis() - t0;
         System.out.printf("sent %d in %d ms (%.0f/s)%n", count, ms, count * 1000.0 / Math.max(ms, 1));
+    }
+
+    /** Sends records to a Kafka topic, as a service publishing events would. */
+    static void sendKafka(String brokers, String topic, String key, Map<String, String> headers, String file, int count)
+            throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", brokers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                String body = file != null ? file : "{\"orderId\": \"K-" + i + "\", \"status\": \"created\"}";
+                ProducerRecord<String, String> rec = new ProducerRecord<>(topic, key, body);
+                headers.forEach((k, v) -> rec.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                var meta = producer.send(rec).get();
+                System.out.println("sent to " + meta.topic() + "/" + meta.partition() + " at offset " + meta.offset());
+            }
+        }
     }
 
     /**
