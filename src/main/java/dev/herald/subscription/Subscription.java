@@ -3,6 +3,7 @@ package dev.herald.subscription;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.deliver.RetrySchedule;
 import java.net.URI;
+import com.schibsted.spt.data.jslt.Expression;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ public record Subscription(
         URI url,
         List<byte[]> signingKeys,
         Map<String, String> parameters,
+        Expression transform,
         RetrySchedule retry) {
 
     public boolean matches(String type, JsonNode event) {

@@ -2,6 +2,12 @@ package dev.herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.schibsted.spt.data.jslt.Expression;
+import com.schibsted.spt.data.jslt.JsltException;
+import com.schibsted.spt.data.jslt.Parser;
+import dev.herald.channel.ChannelContract;
+import dev.herald.event.Json;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.deliver.WebhookSigner;
@@ -13,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -27,10 +34,7 @@ public final class SubscriptionLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
-    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "retry");
-    private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret", "secretFile");
-    private static final Set<String> KAFKA_KEYS = Set.of("topic", "brokers");
-    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "transform", "retry");
 
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
@@ -113,25 +117,40 @@ public final class SubscriptionLoader {
         String channel = n.path("channel").asText("webhook");
         URI url = null;
         List<byte[]> keys = List.of();
-        Map<String, String> parameters = Map.of();
-        JsonNode params = n.path("parameters");
-        switch (channel) {
-            case "webhook" -> {
-                knownKeys(params, WEBHOOK_KEYS, channel, errors);
-                url = url(resolve(params.path("url").asText(null), "url", errors), errors);
-                keys = secret(params, errors);
-            }
-            case "kafka" -> {
-                knownKeys(params, KAFKA_KEYS, channel, errors);
-                String topic = resolve(params.path("topic").asText(null), "topic", errors);
-                if (topic == null || !TOPIC.matcher(topic).matches()) {
-                    errors.add("parameters.topic " + (topic == null ? "is missing" : "'" + topic + "' is not a Kafka topic name")
-                            + "; write the topic to deliver to, such as partner.orders");
+        Map<String, String> parameters = new LinkedHashMap<>();
+        ChannelContract contract = ChannelContract.of(channel);
+        if (contract == null) {
+            errors.add("channel '" + channel + "' is not known; available channels: " + String.join(", ", ChannelContract.CHANNELS));
+        } else {
+            ObjectNode params = n.path("parameters").isObject() ? ((ObjectNode) n.get("parameters")).deepCopy() : Json.MAPPER.createObjectNode();
+            // References in ordinary parameters ({{env:PARTNER_URL}}) are resolved before the check;
+            // secret ones are resolved only where they are used, and must be references.
+            for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (params.get(k).isTextual() && !contract.secretParameters().contains(k)) {
+                    params.put(k, String.valueOf(resolve(params.get(k).asText(), k, errors)));
                 }
-                String brokers = resolve(params.path("brokers").asText(defaultKafkaBrokers), "brokers", errors);
-                parameters = Map.of("topic", String.valueOf(topic), "brokers", String.valueOf(brokers));
             }
-            default -> errors.add("channel '" + channel + "' is not known; available channels: webhook, kafka");
+            errors.addAll(contract.check(params));
+            params.fields().forEachRemaining(e -> {
+                if (!contract.secretParameters().contains(e.getKey())) parameters.put(e.getKey(), e.getValue().asText());
+            });
+            switch (channel) {
+                case "webhook" -> {
+                    url = url(parameters.get("url"), errors);
+                    keys = secret(params, errors);
+                }
+                case "kafka" -> parameters.putIfAbsent("brokers", defaultKafkaBrokers);
+                default -> { }
+            }
+        }
+        Expression transform = null;
+        if (n.hasNonNull("transform")) {
+            try {
+                transform = Parser.compileString(n.get("transform").asText());
+            } catch (JsltException e) {
+                errors.add("transform: " + e.getMessage() + " (a JSLT expression over the event, such as {\"order\": .data.orderId})");
+            }
         }
         RetrySchedule retry = defaultRetry;
         if (n.hasNonNull("retry")) {
@@ -143,18 +162,9 @@ public final class SubscriptionLoader {
                 errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
             }
         }
-        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, parameters, retry);
+        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, Map.copyOf(parameters), transform, retry);
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
-                parameters, retry);
-    }
-
-    private static void knownKeys(JsonNode params, Set<String> known, String channel, List<String> errors) {
-        for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                errors.add("parameters: unknown key '" + k + "' for the " + channel + " channel; known keys are " + new java.util.TreeSet<>(known));
-            }
-        }
+                Map.copyOf(parameters), transform, retry);
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */
@@ -169,11 +179,7 @@ public final class SubscriptionLoader {
     }
 
     private static URI url(String text, List<String> errors) {
-        if (text == null) {
-            if (errors.stream().anyMatch(e -> e.startsWith("parameters.url"))) return null;
-            errors.add("parameters.url is missing; write the receiver's URL, such as https://partner.example/webhooks");
-            return null;
-        }
+        if (text == null) return null; // reported by the channel contract
         try {
             URI u = new URI(text);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {

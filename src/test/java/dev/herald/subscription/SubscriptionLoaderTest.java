@@ -98,4 +98,44 @@ class SubscriptionLoaderTest {
                   - {id: a, types: ["*"], parameters: {url: "https://y.example", secret: "{{env:ACME_SECRET}}"}}
                 """)).hasMessageContaining("id 'a' is used twice");
     }
+
+    @Test
+    void channelParametersAreCheckedAgainstTheChannelsContract() {
+        assertThatThrownBy(() -> load("""
+                subscriptions:
+                  - id: k
+                    types: ["*"]
+                    channel: kafka
+                    parameters: {topc: orders}
+                  - id: e
+                    types: ["*"]
+                    channel: endpoint
+                    parameters: {uri: "not a uri"}
+                  - id: t
+                    types: ["*"]
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:out"}
+                    transform: '{"id": .id'
+                """))
+                .hasMessageContaining("subscriptions[0] (k): parameters.topic is missing; the kafka channel requires it (Topic:")
+                .hasMessageContaining("subscriptions[0] (k): parameters: unknown key 'topc' for the kafka channel; known keys are [brokers, topic]")
+                .hasMessageContaining("subscriptions[1] (e): parameters.uri: ")
+                .hasMessageContaining("expected A Camel endpoint URI")
+                .hasMessageContaining("subscriptions[2] (t): transform: ");
+    }
+
+    @Test
+    void aTransformCompilesAtLoadAndReshapesTheEvent() throws Exception {
+        var s = load("""
+                subscriptions:
+                  - id: shaped
+                    types: ["*"]
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:out"}
+                    transform: '{"order": .data.orderId, "kind": .type}'
+                """).get(0);
+        assertThat(s.transform().apply(dev.herald.event.Json.tree("{\"type\": \"order.created\", \"data\": {\"orderId\": \"A-1\", \"secret\": 1}}")))
+                .hasToString("{\"order\":\"A-1\",\"kind\":\"order.created\"}");
+        assertThat(s.parameters()).containsEntry("uri", "jms:queue:out");
+    }
 }
