@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -29,6 +31,9 @@ public final class DeliveryAttempts {
     public static final String CHANNEL = "heraldChannel";
     public static final String KAFKA_TOPIC = "heraldKafkaTopic";
     public static final String KAFKA_BROKERS = "heraldKafkaBrokers";
+    public static final String ENDPOINT_URI = "heraldEndpointUri";
+    /** Herald's own events to publish with this attempt's outcome (a List of CloudEvent JSON). */
+    public static final String OPERATIONAL_EVENTS = "heraldOperationalEvents";
     public static final String OUTCOME = "heraldOutcome";
     public static final String NEXT = "heraldNext";
     public static final String NEXT_AT = "heraldNextAt";
@@ -64,21 +69,31 @@ public final class DeliveryAttempts {
         Subscription s = subscriptions.byId(d.subscriptionId());
         String disabled = subscriptions.disabledReason(d.subscriptionId());
         if (s == null || disabled != null) {
-            exchange.setProperty(SKIP, true);
-            exchange.setProperty(CHANNEL, "none");
-            exchange.setProperty(REASON, s == null
+            skip(exchange, s == null
                     ? "subscription '" + d.subscriptionId() + "' no longer exists"
                     : "subscription '" + d.subscriptionId() + "' is disabled: " + disabled);
-            exchange.setProperty(STARTED, System.currentTimeMillis());
             return;
         }
         exchange.setProperty(SUBSCRIPTION, s);
+        byte[] body;
+        try {
+            body = s.transform() == null ? Json.bytes(d.event()) : Json.bytes(s.transform().apply(d.event()));
+        } catch (RuntimeException e) {
+            // A transform that fails on this event fails the same way on every retry: permanent.
+            skip(exchange, "the subscription's transform failed on this event: " + e.getMessage());
+            return;
+        }
         exchange.setProperty(SKIP, false);
         exchange.setProperty(CHANNEL, s.channel());
-        byte[] body = Json.bytes(d.event());
         long now = System.currentTimeMillis();
         m.setBody(body);
-        if (s.channel().equals("kafka")) {
+        if (s.channel().equals("endpoint")) {
+            m.setBody(new String(body, StandardCharsets.UTF_8));
+            m.setHeader("webhook-id", d.id());
+            m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
+            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.setProperty(ENDPOINT_URI, s.parameters().get("uri"));
+        } else if (s.channel().equals("kafka")) {
             // The event as the record's value, keyed for partition order: the ordering key, else the event id.
             m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
             m.setHeader("webhook-id", d.id());
@@ -95,6 +110,14 @@ public final class DeliveryAttempts {
             m.setHeader(Exchange.HTTP_URI, s.url().toString());
         }
         exchange.setProperty(STARTED, now);
+    }
+
+    /** No attempt can succeed: record it as made and failed for good, with the reason. */
+    private static void skip(Exchange exchange, String reason) {
+        exchange.setProperty(SKIP, true);
+        exchange.setProperty(CHANNEL, "none");
+        exchange.setProperty(REASON, reason);
+        exchange.setProperty(STARTED, System.currentTimeMillis());
     }
 
     public void outcome(Exchange exchange) throws Exception {
@@ -156,6 +179,14 @@ public final class DeliveryAttempts {
             exchange.setProperty(NEXT, Json.string(d.nextAttempt()));
             exchange.setProperty(NEXT_AT, nextAt);
         }
+        List<String> operational = new ArrayList<>();
+        if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
+            operational.add(OperationalEvents.subscriptionDisabled(d, reason));
+        }
+        if ("dead".equals(outcome) && !OperationalEvents.isOperational(d.event().path("type").asText())) {
+            operational.add(OperationalEvents.deliveryDead(d, reason));
+        }
+        exchange.setProperty(OPERATIONAL_EVENTS, operational.isEmpty() ? null : operational);
         if ("dead".equals(outcome)) {
             exchange.setProperty(DEAD, Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), reason, now,
                     Json.MAPPER.valueToTree(d))));
