@@ -24,7 +24,7 @@ import java.util.TreeSet;
 public final class ChannelContract {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    public static final List<String> CHANNELS = List.of("webhook", "kafka", "endpoint");
+    public static final List<String> CHANNELS = List.of("webhook", "slack", "kafka", "endpoint");
 
     private final String name;
     private final JsonNode definition;

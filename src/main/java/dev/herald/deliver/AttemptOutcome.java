@@ -15,7 +15,24 @@ import java.time.format.DateTimeParseException;
  */
 public record AttemptOutcome(Kind kind, String reason, Duration retryAfter) {
 
-    public enum Kind { SUCCESS, RETRY, GONE }
+    public enum Kind { SUCCESS, RETRY, GONE, PERMANENT }
+
+    /** Slack's answers that no retry can fix (api.slack.com/messaging/webhooks#handling_errors). */
+    private static final java.util.Set<String> SLACK_PERMANENT = java.util.Set.of("invalid_payload", "no_text",
+            "invalid_blocks", "invalid_blocks_format", "too_many_attachments", "user_not_found", "channel_not_found",
+            "channel_is_archived", "action_prohibited", "posting_to_general_channel_denied", "no_service",
+            "no_service_id", "no_team", "team_disabled", "invalid_token");
+
+    /** Slack incoming webhooks answer 200 "ok", or an error code in the body. */
+    public static AttemptOutcome ofSlack(int status, String body, String retryAfterHeader, long nowMillis) {
+        String code = body == null ? "" : body.trim();
+        if (status == 200) return new AttemptOutcome(Kind.SUCCESS, null, null);
+        if (SLACK_PERMANENT.contains(code)) {
+            return new AttemptOutcome(Kind.PERMANENT, "Slack answered HTTP " + status + " " + code + ": no retry can fix this", null);
+        }
+        if (status == 429) return new AttemptOutcome(Kind.RETRY, "Slack answered HTTP 429 (rate limited)", retryAfter(retryAfterHeader, nowMillis));
+        return new AttemptOutcome(Kind.RETRY, "Slack answered HTTP " + status + (code.isEmpty() ? "" : " " + code), null);
+    }
 
     public static AttemptOutcome ofResponse(int status, String retryAfterHeader, String location, long nowMillis) {
         if (status >= 200 && status < 300) return new AttemptOutcome(Kind.SUCCESS, null, null);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import com.schibsted.spt.data.jslt.Expression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -77,7 +78,8 @@ public final class DeliveryAttempts {
         exchange.setProperty(SUBSCRIPTION, s);
         byte[] body;
         try {
-            body = s.transform() == null ? Json.bytes(d.event()) : Json.bytes(s.transform().apply(d.event()));
+            Expression shape = s.transform() != null ? s.transform() : s.channel().equals("slack") ? SlackMessages.DEFAULT : null;
+            body = shape == null ? Json.bytes(d.event()) : Json.bytes(shape.apply(d.event()));
         } catch (RuntimeException e) {
             // A transform that fails on this event fails the same way on every retry: permanent.
             skip(exchange, "the subscription's transform failed on this event: " + e.getMessage());
@@ -99,6 +101,11 @@ public final class DeliveryAttempts {
             m.setHeader("webhook-id", d.id());
             exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
             exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
+        } else if (s.channel().equals("slack")) {
+            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            m.setHeader("User-Agent", userAgent);
+            m.setHeader(Exchange.HTTP_METHOD, "POST");
+            m.setHeader(Exchange.HTTP_URI, s.url().toString());
         } else {
             long ts = now / 1000;
             m.setHeader("webhook-id", d.id());
@@ -137,6 +144,10 @@ public final class DeliveryAttempts {
             Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             if (error != null) {
                 result = AttemptOutcome.ofError(error, timeout);
+            } else if (s.channel().equals("slack")) {
+                status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+                excerpt = excerpt(m);
+                result = AttemptOutcome.ofSlack(status, excerpt, m.getHeader("Retry-After", String.class), now);
             } else if (!s.channel().equals("webhook")) {
                 result = AttemptOutcome.ofResponse(200, null, null, now); // the endpoint took it without error
             } else {
@@ -155,6 +166,9 @@ public final class DeliveryAttempts {
         } else if (result.kind() == AttemptOutcome.Kind.SUCCESS) {
             outcome = "succeeded";
             reason = null;
+        } else if (result.kind() == AttemptOutcome.Kind.PERMANENT) {
+            outcome = "dead";
+            reason = result.reason();
         } else if (result.kind() == AttemptOutcome.Kind.GONE) {
             outcome = "dead";
             reason = result.reason();

@@ -29,6 +29,7 @@ public record Subscription(
 
     @Override
     public String toString() {
-        return "Subscription[" + id + " " + types + " -> " + channel + " " + (url != null ? url : parameters) + "]";
+        // A Slack URL carries its token: only a webhook's URL is shown.
+        return "Subscription[" + id + " " + types + " -> " + channel + " " + ("webhook".equals(channel) ? url : parameters) + "]";
     }
 }

@@ -140,6 +140,7 @@ public final class SubscriptionLoader {
                     url = url(parameters.get("url"), errors);
                     keys = secret(params, errors);
                 }
+                case "slack" -> url = url(reference(params, "url", errors), errors);
                 case "kafka" -> parameters.putIfAbsent("brokers", defaultKafkaBrokers);
                 default -> { }
             }
@@ -189,6 +190,23 @@ public final class SubscriptionLoader {
             return u;
         } catch (java.net.URISyntaxException e) {
             errors.add("parameters.url '" + text + "' is not a URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    /** A secret parameter: must be a {{...}} reference; returns its resolved value, or null. */
+    private String reference(JsonNode params, String key, List<String> errors) {
+        String ref = params.path(key).asText(null);
+        if (ref == null) return null;
+        if (!PLACEHOLDER.matcher(ref.trim()).matches()) {
+            errors.add("parameters." + key + " is a secret written into the file; secrets never live in the repository."
+                    + " Reference it instead, such as " + key + ": \"{{env:SLACK_OPS_WEBHOOK}}\"");
+            return null;
+        }
+        try {
+            return placeholders.apply(ref.trim());
+        } catch (RuntimeException e) {
+            errors.add("parameters." + key + " " + ref.trim() + " is not set (" + e.getMessage() + "); set that environment variable or property");
             return null;
         }
     }

@@ -28,17 +28,22 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
-    public record Response(int status, Map<String, String> headers, long delayMillis) {
+    public record Response(int status, Map<String, String> headers, long delayMillis, String body) {
         public static Response of(int status) {
-            return new Response(status, Map.of(), 0);
+            return new Response(status, Map.of(), 0, null);
         }
 
         public static Response of(int status, String header, String value) {
-            return new Response(status, Map.of(header, value), 0);
+            return new Response(status, Map.of(header, value), 0, null);
+        }
+
+        /** A response with this body (as Slack answers: "ok", "invalid_payload", ...). */
+        public static Response text(int status, String body) {
+            return new Response(status, Map.of(), 0, body);
         }
 
         public static Response hang(long millis) {
-            return new Response(200, Map.of(), millis);
+            return new Response(200, Map.of(), millis, null);
         }
     }
 
@@ -85,7 +90,7 @@ public final class Receiver implements AutoCloseable {
             }
         }
         r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-        byte[] out = ("{\"status\":" + r.status() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] out = (r.body() != null ? r.body() : "{\"status\":" + r.status() + "}").getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(r.status(), out.length);
         ex.getResponseBody().write(out);
         ex.close();
