@@ -24,7 +24,7 @@ import java.util.TreeSet;
 public final class ChannelContract {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    public static final List<String> CHANNELS = List.of("webhook", "slack", "kafka", "endpoint");
+    public static final List<String> CHANNELS = List.of("webhook", "slack", "email", "kafka", "endpoint");
 
     private final String name;
     private final JsonNode definition;
@@ -49,10 +49,19 @@ public final class ChannelContract {
 
     /** Parameters marked {@code format: password}: they must be references, never values. */
     public Set<String> secretParameters() {
+        return parametersWhere(spec -> "password".equals(spec.path("format").asText()));
+    }
+
+    /** Parameters marked {@code x-template: true}: their {{...}} belong to the template, not to settings. */
+    public Set<String> templateParameters() {
+        return parametersWhere(spec -> spec.path("x-template").asBoolean());
+    }
+
+    private Set<String> parametersWhere(java.util.function.Predicate<JsonNode> test) {
         Set<String> out = new TreeSet<>();
         for (Iterator<String> it = definition.path("properties").fieldNames(); it.hasNext(); ) {
             String p = it.next();
-            if ("password".equals(definition.path("properties").path(p).path("format").asText())) out.add(p);
+            if (test.test(definition.path("properties").path(p))) out.add(p);
         }
         return out;
     }

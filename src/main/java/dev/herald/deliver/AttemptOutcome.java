@@ -1,6 +1,9 @@
 package dev.herald.deliver;
 
+import jakarta.mail.MessagingException;
 import java.net.ConnectException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -60,6 +63,31 @@ public record AttemptOutcome(Kind kind, String reason, Duration retryAfter) {
             reason = root.getClass().getSimpleName() + ": " + root.getMessage();
         }
         return new AttemptOutcome(Kind.RETRY, reason, null);
+    }
+
+    /**
+     * An SMTP failure: a 5xx answer (unknown mailbox, message refused) is permanent; 4xx answers
+     * and connection trouble are worth retrying.
+     */
+    public static AttemptOutcome ofMailError(Throwable error, Duration timeout) {
+        for (Throwable t = error; t != null; t = next(t)) {
+            int code = t instanceof SMTPSendFailedException s ? s.getReturnCode()
+                    : t instanceof SMTPAddressFailedException a ? a.getReturnCode() : -1;
+            if (code >= 500) {
+                return new AttemptOutcome(Kind.PERMANENT, "the SMTP server refused it for good: " + code + " " + message(t), null);
+            }
+            if (code >= 400) return new AttemptOutcome(Kind.RETRY, "the SMTP server answered " + code + " " + message(t), null);
+        }
+        return ofError(error, timeout);
+    }
+
+    private static Throwable next(Throwable t) {
+        if (t instanceof MessagingException m && m.getNextException() != null && m.getNextException() != t) return m.getNextException();
+        return t.getCause() == t ? null : t.getCause();
+    }
+
+    private static String message(Throwable t) {
+        return String.valueOf(t.getMessage()).trim();
     }
 
     /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */

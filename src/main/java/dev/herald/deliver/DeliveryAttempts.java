@@ -11,6 +11,7 @@ import java.time.Duration;
 import com.schibsted.spt.data.jslt.Expression;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,6 +34,7 @@ public final class DeliveryAttempts {
     public static final String KAFKA_TOPIC = "heraldKafkaTopic";
     public static final String KAFKA_BROKERS = "heraldKafkaBrokers";
     public static final String ENDPOINT_URI = "heraldEndpointUri";
+    public static final String MAIL_URI = "heraldMailUri";
     /** Herald's own events to publish with this attempt's outcome (a List of CloudEvent JSON). */
     public static final String OPERATIONAL_EVENTS = "heraldOperationalEvents";
     public static final String OUTCOME = "heraldOutcome";
@@ -101,6 +103,23 @@ public final class DeliveryAttempts {
             m.setHeader("webhook-id", d.id());
             exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
             exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
+        } else if (s.channel().equals("email")) {
+            Map<String, String> mail;
+            try {
+                mail = s.email().render(d.event());
+            } catch (RuntimeException e) {
+                skip(exchange, "the subscription's email templates failed on this event: " + e.getMessage());
+                return;
+            }
+            m.setHeader("From", s.parameters().get("from"));
+            m.setHeader("To", mail.get("to"));
+            if (mail.get("cc") != null && !mail.get("cc").isBlank()) m.setHeader("Cc", mail.get("cc"));
+            m.setHeader("Subject", mail.get("subject"));
+            m.setHeader("X-Herald-Delivery-Id", d.id());
+            boolean html = mail.containsKey("html");
+            m.setBody(html ? mail.get("html") : mail.get("text"));
+            if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
+            exchange.setProperty(MAIL_URI, MailUris.of(s.parameters(), html, timeout));
         } else if (s.channel().equals("slack")) {
             m.setHeader(Exchange.CONTENT_TYPE, "application/json");
             m.setHeader("User-Agent", userAgent);
@@ -142,7 +161,9 @@ public final class DeliveryAttempts {
             result = null;
         } else {
             Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            if (error != null) {
+            if (error != null && s.channel().equals("email")) {
+                result = AttemptOutcome.ofMailError(error, timeout);
+            } else if (error != null) {
                 result = AttemptOutcome.ofError(error, timeout);
             } else if (s.channel().equals("slack")) {
                 status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.deliver.RetrySchedule;
 import java.net.URI;
 import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.deliver.EmailTemplates;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ public record Subscription(
         List<byte[]> signingKeys,
         Map<String, String> parameters,
         Expression transform,
+        EmailTemplates email,
         RetrySchedule retry) {
 
     public boolean matches(String type, JsonNode event) {
@@ -30,6 +32,8 @@ public record Subscription(
     @Override
     public String toString() {
         // A Slack URL carries its token: only a webhook's URL is shown.
-        return "Subscription[" + id + " " + types + " -> " + channel + " " + ("webhook".equals(channel) ? url : parameters) + "]";
+        java.util.Map<String, String> shown = new java.util.TreeMap<>(parameters);
+        shown.remove("password");
+        return "Subscription[" + id + " " + types + " -> " + channel + " " + ("webhook".equals(channel) ? url : shown) + "]";
     }
 }

@@ -7,6 +7,7 @@ import com.schibsted.spt.data.jslt.Expression;
 import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 import dev.herald.channel.ChannelContract;
+import dev.herald.deliver.EmailTemplates;
 import dev.herald.event.Json;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.herald.deliver.RetrySchedule;
@@ -117,6 +118,7 @@ public final class SubscriptionLoader {
         String channel = n.path("channel").asText("webhook");
         URI url = null;
         List<byte[]> keys = List.of();
+        EmailTemplates email = null;
         Map<String, String> parameters = new LinkedHashMap<>();
         ChannelContract contract = ChannelContract.of(channel);
         if (contract == null) {
@@ -124,10 +126,11 @@ public final class SubscriptionLoader {
         } else {
             ObjectNode params = n.path("parameters").isObject() ? ((ObjectNode) n.get("parameters")).deepCopy() : Json.MAPPER.createObjectNode();
             // References in ordinary parameters ({{env:PARTNER_URL}}) are resolved before the check;
-            // secret ones are resolved only where they are used, and must be references.
+            // secret ones are resolved only where they are used, and must be references; in
+            // templates, {{...}} is the template's own.
             for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (params.get(k).isTextual() && !contract.secretParameters().contains(k)) {
+                if (params.get(k).isTextual() && !contract.secretParameters().contains(k) && !contract.templateParameters().contains(k)) {
                     params.put(k, String.valueOf(resolve(params.get(k).asText(), k, errors)));
                 }
             }
@@ -142,6 +145,15 @@ public final class SubscriptionLoader {
                 }
                 case "slack" -> url = url(reference(params, "url", errors), errors);
                 case "kafka" -> parameters.putIfAbsent("brokers", defaultKafkaBrokers);
+                case "email" -> {
+                    String password = reference(params, "password", errors);
+                    if (password != null) parameters.put("password", password);
+                    try {
+                        email = new EmailTemplates(parameters);
+                    } catch (IllegalArgumentException e) {
+                        errors.add(e.getMessage());
+                    }
+                }
                 default -> { }
             }
         }
@@ -163,9 +175,9 @@ public final class SubscriptionLoader {
                 errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
             }
         }
-        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, Map.copyOf(parameters), transform, retry);
+        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, Map.copyOf(parameters), transform, email, retry);
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
-                Map.copyOf(parameters), transform, retry);
+                Map.copyOf(parameters), transform, email, retry);
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */
