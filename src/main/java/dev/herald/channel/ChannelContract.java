@@ -3,7 +3,9 @@ package dev.herald.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -26,6 +28,16 @@ public final class ChannelContract {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     public static final List<String> CHANNELS = List.of("webhook", "slack", "email", "kafka", "endpoint");
 
+    /** JSON Schema 2020-12, plus Herald's annotation x-template (no validation meaning). */
+    private static final JsonSchemaFactory FACTORY;
+
+    static {
+        JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                .keyword(new NonValidationKeyword("x-template")).build();
+        FACTORY = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+                .metaSchema(meta).defaultMetaSchemaIri(meta.getIri()).build();
+    }
+
     private final String name;
     private final JsonNode definition;
     private final JsonSchema schema;
@@ -33,7 +45,7 @@ public final class ChannelContract {
     private ChannelContract(String name, JsonNode definition) {
         this.name = name;
         this.definition = definition;
-        this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(definition);
+        this.schema = FACTORY.getSchema(definition);
     }
 
     /** The contract of a built-in channel, or null when there is no such channel. */

@@ -74,9 +74,9 @@ public record AttemptOutcome(Kind kind, String reason, Duration retryAfter) {
             int code = t instanceof SMTPSendFailedException s ? s.getReturnCode()
                     : t instanceof SMTPAddressFailedException a ? a.getReturnCode() : -1;
             if (code >= 500) {
-                return new AttemptOutcome(Kind.PERMANENT, "the SMTP server refused it for good: " + code + " " + message(t), null);
+                return new AttemptOutcome(Kind.PERMANENT, "the SMTP server refused it for good: " + message(t), null);
             }
-            if (code >= 400) return new AttemptOutcome(Kind.RETRY, "the SMTP server answered " + code + " " + message(t), null);
+            if (code >= 400) return new AttemptOutcome(Kind.RETRY, "the SMTP server answered " + message(t), null);
         }
         return ofError(error, timeout);
     }
