@@ -181,8 +181,8 @@ public final class Tools {
                     && List.of(sig.split(" ")).stream().anyMatch(s -> MessageDigest.isEqual(
                             s.getBytes(StandardCharsets.UTF_8),
                             WebhookSigner.sign(id, Long.parseLong(ts), body, List.of(key)).getBytes(StandardCharsets.UTF_8)));
-            System.out.printf("%s  POST %s  webhook-id=%s  signature %s%n%s%n%n", Instant.now(), ex.getRequestURI(), id,
-                    valid ? "VALID" : "INVALID",
+            System.out.printf("%s  POST %s  webhook-id=%s  %s%n%s%n%n", Instant.now(), ex.getRequestURI(), id,
+                    sig == null ? "unsigned (not a webhook: Slack, ...)" : valid ? "signature VALID" : "signature INVALID",
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(body)));
             ex.sendResponseHeaders(answer, -1);
             ex.close();
