@@ -2,6 +2,7 @@ package dev.herald.config;
 
 import dev.herald.broker.EmbeddedBroker;
 import dev.herald.deliver.RetrySchedule;
+import dev.herald.channel.Channels;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.dispatch.Dispatcher;
 import dev.herald.event.EventFactory;
@@ -83,9 +84,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("kafkaOffsets", new KafkaOffsets());
             registry.bind("dispatcher", new Dispatcher(subscriptions, store,
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
-            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions,
-                    cfg.integer("herald.deliver.response-excerpt-bytes", 1024), "Herald/0.1",
-                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)),
+            Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
+                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)));
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels,
                     cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),

@@ -1,17 +1,15 @@
 package dev.herald.deliver;
 
+import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.channel.Channel;
+import dev.herald.channel.Channels;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import com.schibsted.spt.data.jslt.Expression;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two steps around the channel call in the deliver route: {@link #prepare} builds the request
- * for the subscription's channel (a signed webhook, or a Kafka record), {@link #outcome} turns the
- * answer (or the error) into the attempt record and the next step: done, retry at a time, or dead.
+ * The attempt model every channel shares, around the channel call in the deliver route:
+ * {@link #prepare} shapes the payload and lets the subscription's {@link Channel} build the request;
+ * {@link #outcome} takes the channel's reading of the answer and decides the next step — done,
+ * retry at a time (or when the receiver asked), or dead — with the attempt record, the dead letter
+ * and Herald's operational events.
  */
 public final class DeliveryAttempts {
 
@@ -31,10 +31,6 @@ public final class DeliveryAttempts {
     public static final String SKIP = "heraldSkip";
     /** The channel to call: webhook, kafka, or none (skipped). */
     public static final String CHANNEL = "heraldChannel";
-    public static final String KAFKA_TOPIC = "heraldKafkaTopic";
-    public static final String KAFKA_BROKERS = "heraldKafkaBrokers";
-    public static final String ENDPOINT_URI = "heraldEndpointUri";
-    public static final String MAIL_URI = "heraldMailUri";
     /** Herald's own events to publish with this attempt's outcome (a List of CloudEvent JSON). */
     public static final String OPERATIONAL_EVENTS = "heraldOperationalEvents";
     public static final String OUTCOME = "heraldOutcome";
@@ -49,18 +45,13 @@ public final class DeliveryAttempts {
     private static final String REASON = "heraldReason";
 
     private final SubscriptionRegistry subscriptions;
-    private final int excerptBytes;
-    private final String userAgent;
-    private final Duration timeout;
+    private final Channels channels;
     private final String instanceId;
 
-    public DeliveryAttempts(SubscriptionRegistry subscriptions, int excerptBytes, String userAgent, Duration timeout,
-                            String instanceId) {
-        this.instanceId = instanceId;
+    public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, String instanceId) {
         this.subscriptions = subscriptions;
-        this.excerptBytes = excerptBytes;
-        this.userAgent = userAgent;
-        this.timeout = timeout;
+        this.channels = channels;
+        this.instanceId = instanceId;
     }
 
     public void prepare(Exchange exchange) {
@@ -80,7 +71,7 @@ public final class DeliveryAttempts {
         exchange.setProperty(SUBSCRIPTION, s);
         byte[] body;
         try {
-            Expression shape = s.transform() != null ? s.transform() : s.channel().equals("slack") ? SlackMessages.DEFAULT : null;
+            Expression shape = s.transform() != null ? s.transform() : channels.get(s.channel()).defaultShape();
             body = shape == null ? Json.bytes(d.event()) : Json.bytes(shape.apply(d.event()));
         } catch (RuntimeException e) {
             // A transform that fails on this event fails the same way on every retry: permanent.
@@ -90,50 +81,11 @@ public final class DeliveryAttempts {
         exchange.setProperty(SKIP, false);
         exchange.setProperty(CHANNEL, s.channel());
         long now = System.currentTimeMillis();
-        m.setBody(body);
-        if (s.channel().equals("endpoint")) {
-            m.setBody(new String(body, StandardCharsets.UTF_8));
-            m.setHeader("webhook-id", d.id());
-            m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
-            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            exchange.setProperty(ENDPOINT_URI, s.parameters().get("uri"));
-        } else if (s.channel().equals("kafka")) {
-            // The event as the record's value, keyed for partition order: the ordering key, else the event id.
-            m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
-            m.setHeader("webhook-id", d.id());
-            exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
-            exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
-        } else if (s.channel().equals("email")) {
-            Map<String, String> mail;
-            try {
-                mail = s.email().render(d.event());
-            } catch (RuntimeException e) {
-                skip(exchange, "the subscription's email templates failed on this event: " + e.getMessage());
-                return;
-            }
-            m.setHeader("From", s.parameters().get("from"));
-            m.setHeader("To", mail.get("to"));
-            if (mail.get("cc") != null && !mail.get("cc").isBlank()) m.setHeader("Cc", mail.get("cc"));
-            m.setHeader("Subject", mail.get("subject"));
-            m.setHeader("X-Herald-Delivery-Id", d.id());
-            boolean html = mail.containsKey("html");
-            m.setBody(html ? mail.get("html") : mail.get("text"));
-            if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
-            exchange.setProperty(MAIL_URI, MailUris.of(s.parameters(), html, timeout));
-        } else if (s.channel().equals("slack")) {
-            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            m.setHeader("User-Agent", userAgent);
-            m.setHeader(Exchange.HTTP_METHOD, "POST");
-            m.setHeader(Exchange.HTTP_URI, s.url().toString());
-        } else {
-            long ts = now / 1000;
-            m.setHeader("webhook-id", d.id());
-            m.setHeader("webhook-timestamp", Long.toString(ts));
-            m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, body, s.signingKeys()));
-            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            m.setHeader("User-Agent", userAgent);
-            m.setHeader(Exchange.HTTP_METHOD, "POST");
-            m.setHeader(Exchange.HTTP_URI, s.url().toString());
+        try {
+            channels.get(s.channel()).prepare(exchange, d, s, body, now);
+        } catch (Channel.PermanentFailure e) {
+            skip(exchange, e.getMessage());
+            return;
         }
         exchange.setProperty(STARTED, now);
     }
@@ -156,27 +108,13 @@ public final class DeliveryAttempts {
         Subscription s = exchange.getProperty(SUBSCRIPTION, Subscription.class);
         Integer status = null;
         String excerpt = null;
-        AttemptOutcome result;
-        if (Boolean.TRUE.equals(exchange.getProperty(SKIP, Boolean.class))) {
-            result = null;
-        } else {
-            Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            if (error != null && s.channel().equals("email")) {
-                result = AttemptOutcome.ofMailError(error, timeout);
-            } else if (error != null) {
-                result = AttemptOutcome.ofError(error, timeout);
-            } else if (s.channel().equals("slack")) {
-                status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-                excerpt = excerpt(m);
-                result = AttemptOutcome.ofSlack(status, excerpt, m.getHeader("Retry-After", String.class), now);
-            } else if (!s.channel().equals("webhook")) {
-                result = AttemptOutcome.ofResponse(200, null, null, now); // the endpoint took it without error
-            } else {
-                status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-                excerpt = excerpt(m);
-                result = AttemptOutcome.ofResponse(status, m.getHeader("Retry-After", String.class),
-                        m.getHeader("Location", String.class), now);
-            }
+        AttemptOutcome result = null;
+        if (!Boolean.TRUE.equals(exchange.getProperty(SKIP, Boolean.class))) {
+            Channel.Answer answer = channels.get(s.channel())
+                    .answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), now);
+            result = answer.outcome();
+            status = answer.status();
+            excerpt = answer.excerpt();
         }
         String outcome;
         String reason;
@@ -234,13 +172,4 @@ public final class DeliveryAttempts {
         }
     }
 
-    private String excerpt(Message m) {
-        try (InputStream in = m.getBody(InputStream.class)) {
-            if (in == null) return null;
-            byte[] buf = in.readNBytes(excerptBytes);
-            return buf.length == 0 ? null : new String(buf, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package dev.herald.deliver;
+package dev.herald.channel;
 
 import com.schibsted.spt.data.jslt.Expression;
 import com.schibsted.spt.data.jslt.Parser;

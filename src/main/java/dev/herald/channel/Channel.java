@@ -1,0 +1,51 @@
+package dev.herald.channel;
+
+import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.subscription.Subscription;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+
+/**
+ * One delivery channel: how a delivery becomes the request the deliver route sends (body, headers,
+ * and the exchange properties the route's channel branch reads), and how the channel's answer
+ * reads as an attempt outcome.
+ */
+public interface Channel {
+
+    /** The route's branch for this channel reads {@code heraldChannel}; the property names below. */
+    String KAFKA_TOPIC = "heraldKafkaTopic";
+    String KAFKA_BROKERS = "heraldKafkaBrokers";
+    String ENDPOINT_URI = "heraldEndpointUri";
+    String MAIL_URI = "heraldMailUri";
+
+    /**
+     * Sets the message up for the call. {@code payload} is the event, or the subscription's transform of it.
+     *
+     * @throws PermanentFailure when no attempt can succeed for this event (a template that fails on it)
+     */
+    void prepare(Exchange exchange, Delivery delivery, Subscription subscription, byte[] payload, long now);
+
+    /** The payload shape when the subscription declares no transform: null sends the event itself. */
+    default Expression defaultShape() {
+        return null;
+    }
+
+    /** The answer: {@code error} is what the call threw, or null when it returned. */
+    Answer answer(Exchange exchange, Throwable error, long now);
+
+    /** An attempt's outcome with what the channel answered (HTTP status and a body excerpt, when there are). */
+    record Answer(AttemptOutcome outcome, Integer status, String excerpt) {}
+
+    /** Nothing for this event can be delivered by any retry. */
+    class PermanentFailure extends RuntimeException {
+        public PermanentFailure(String reason) {
+            super(reason);
+        }
+    }
+
+    static Answer failed(Throwable error, Duration timeout) {
+        return new Answer(AttemptOutcome.ofError(error, timeout), null, null);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.herald.channel;
+
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.subscription.Subscription;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Email over SMTP (camel-mail): the subscription's Mustache templates rendered over the event. */
+final class EmailChannel implements Channel {
+
+    private final Duration timeout;
+
+    EmailChannel(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        Map<String, String> mail;
+        try {
+            mail = s.email().render(d.event());
+        } catch (RuntimeException e) {
+            throw new PermanentFailure("the subscription's email templates failed on this event: " + e.getMessage());
+        }
+        Message m = exchange.getMessage();
+        m.setHeader("From", s.parameters().get("from"));
+        m.setHeader("To", mail.get("to"));
+        if (mail.get("cc") != null && !mail.get("cc").isBlank()) m.setHeader("Cc", mail.get("cc"));
+        m.setHeader("Subject", mail.get("subject"));
+        m.setHeader("X-Herald-Delivery-Id", d.id());
+        boolean html = mail.containsKey("html");
+        m.setBody(html ? mail.get("html") : mail.get("text"));
+        if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
+        exchange.setProperty(MAIL_URI, uri(s.parameters(), html));
+    }
+
+    @Override
+    public Answer answer(Exchange exchange, Throwable error, long now) {
+        return new Answer(error == null ? AttemptOutcome.ofResponse(200, null, null, now) : AttemptOutcome.ofMailError(error, timeout),
+                null, null);
+    }
+
+    /** The camel-mail endpoint for the subscription's server settings. */
+    private String uri(Map<String, String> p, boolean html) {
+        String starttls = p.getOrDefault("starttls", "true");
+        StringBuilder uri = new StringBuilder("smtp://").append(p.get("host")).append(':').append(p.getOrDefault("port", "587"))
+                .append("?connectionTimeout=").append(timeout.toMillis())
+                .append("&contentType=").append(encode(html ? "text/html; charset=UTF-8" : "text/plain; charset=UTF-8"))
+                .append("&mail.smtp.timeout=").append(timeout.toMillis())
+                .append("&mail.smtp.writetimeout=").append(timeout.toMillis())
+                .append("&mail.smtp.starttls.enable=").append(!"false".equals(starttls))
+                .append("&mail.smtp.starttls.required=").append("required".equals(starttls));
+        if (p.get("username") != null) uri.append("&username=").append(encode(p.get("username")));
+        // RAW(): the password is taken as it is, and Camel masks it wherever it shows the URI.
+        if (p.get("password") != null) uri.append("&password=RAW(").append(p.get("password")).append(')');
+        return uri.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

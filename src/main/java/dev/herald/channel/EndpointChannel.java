@@ -1,0 +1,34 @@
+package dev.herald.channel;
+
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Any Camel endpoint URI; the attempt succeeds when the endpoint takes the message without an error. */
+final class EndpointChannel implements Channel {
+
+    private final Duration timeout;
+
+    EndpointChannel(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        Message m = exchange.getMessage();
+        m.setBody(new String(payload, StandardCharsets.UTF_8));
+        m.setHeader("webhook-id", d.id());
+        m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.setProperty(ENDPOINT_URI, s.parameters().get("uri"));
+    }
+
+    @Override
+    public Answer answer(Exchange exchange, Throwable error, long now) {
+        return error == null ? new Answer(AttemptOutcome.ofResponse(200, null, null, now), null, null) : Channel.failed(error, timeout);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.herald.channel;
+
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.subscription.Subscription;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** A record on a Kafka topic: the payload as value, keyed for partition order. */
+final class KafkaChannel implements Channel {
+
+    private final Duration timeout;
+
+    KafkaChannel(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        Message m = exchange.getMessage();
+        m.setBody(payload);
+        // The ordering key keeps one key's events in one partition; without one, the event id.
+        m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
+        m.setHeader("webhook-id", d.id());
+        exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
+        exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
+    }
+
+    @Override
+    public Answer answer(Exchange exchange, Throwable error, long now) {
+        return error == null ? new Answer(AttemptOutcome.ofResponse(200, null, null, now), null, null) : Channel.failed(error, timeout);
+    }
+}

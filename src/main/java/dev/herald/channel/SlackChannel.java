@@ -1,0 +1,44 @@
+package dev.herald.channel;
+
+import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.subscription.Subscription;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Slack incoming webhooks over camel-http; Slack says what went wrong in the body. */
+final class SlackChannel implements Channel {
+
+    private final String userAgent;
+    private final int excerptBytes;
+    private final Duration timeout;
+
+    SlackChannel(String userAgent, int excerptBytes, Duration timeout) {
+        this.userAgent = userAgent;
+        this.excerptBytes = excerptBytes;
+        this.timeout = timeout;
+    }
+
+    /** Without a transform, Slack gets a short Block Kit summary of the event. */
+    @Override
+    public Expression defaultShape() {
+        return SlackMessages.DEFAULT;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        exchange.getMessage().setBody(payload);
+        HttpAnswers.post(exchange.getMessage(), s.url().toString(), userAgent);
+    }
+
+    @Override
+    public Answer answer(Exchange exchange, Throwable error, long now) {
+        if (error != null) return Channel.failed(error, timeout);
+        Message m = exchange.getMessage();
+        Integer status = HttpAnswers.status(m);
+        String excerpt = HttpAnswers.excerpt(m, excerptBytes);
+        return new Answer(AttemptOutcome.ofSlack(status, excerpt, m.getHeader("Retry-After", String.class), now), status, excerpt);
+    }
+}

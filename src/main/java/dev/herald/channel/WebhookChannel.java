@@ -1,0 +1,43 @@
+package dev.herald.channel;
+
+import dev.herald.deliver.AttemptOutcome;
+import dev.herald.deliver.Delivery;
+import dev.herald.deliver.WebhookSigner;
+import dev.herald.subscription.Subscription;
+import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Signed webhooks (Standard Webhooks v1) over camel-http. */
+final class WebhookChannel implements Channel {
+
+    private final String userAgent;
+    private final int excerptBytes;
+    private final Duration timeout;
+
+    WebhookChannel(String userAgent, int excerptBytes, Duration timeout) {
+        this.userAgent = userAgent;
+        this.excerptBytes = excerptBytes;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        Message m = exchange.getMessage();
+        long ts = now / 1000;
+        m.setBody(payload);
+        m.setHeader("webhook-id", d.id());
+        m.setHeader("webhook-timestamp", Long.toString(ts));
+        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, payload, s.signingKeys()));
+        HttpAnswers.post(m, s.url().toString(), userAgent);
+    }
+
+    @Override
+    public Answer answer(Exchange exchange, Throwable error, long now) {
+        if (error != null) return Channel.failed(error, timeout);
+        Message m = exchange.getMessage();
+        Integer status = HttpAnswers.status(m);
+        return new Answer(AttemptOutcome.ofResponse(status, m.getHeader("Retry-After", String.class), m.getHeader("Location", String.class), now),
+                status, HttpAnswers.excerpt(m, excerptBytes));
+    }
+}
