@@ -48,4 +48,9 @@ public interface Channel {
     static Answer failed(Throwable error, Duration timeout) {
         return new Answer(AttemptOutcome.ofError(error, timeout), null, null);
     }
+
+    /** For channels whose only answer is "taken" or an error (Kafka, any endpoint). */
+    static Answer takenOr(Throwable error, Duration timeout, long now) {
+        return error == null ? new Answer(AttemptOutcome.ofResponse(200, null, null, now), null, null) : failed(error, timeout);
+    }
 }

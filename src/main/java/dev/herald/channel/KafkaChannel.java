@@ -1,6 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.AttemptOutcome;
 import dev.herald.deliver.Delivery;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
@@ -29,6 +28,6 @@ final class KafkaChannel implements Channel {
 
     @Override
     public Answer answer(Exchange exchange, Throwable error, long now) {
-        return error == null ? new Answer(AttemptOutcome.ofResponse(200, null, null, now), null, null) : Channel.failed(error, timeout);
+        return Channel.takenOr(error, timeout, now);
     }
 }

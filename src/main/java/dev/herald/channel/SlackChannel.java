@@ -9,16 +9,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /** Slack incoming webhooks over camel-http; Slack says what went wrong in the body. */
-final class SlackChannel implements Channel {
-
-    private final String userAgent;
-    private final int excerptBytes;
-    private final Duration timeout;
+final class SlackChannel extends HttpChannel {
 
     SlackChannel(String userAgent, int excerptBytes, Duration timeout) {
-        this.userAgent = userAgent;
-        this.excerptBytes = excerptBytes;
-        this.timeout = timeout;
+        super(userAgent, excerptBytes, timeout);
     }
 
     /** Without a transform, Slack gets a short Block Kit summary of the event. */

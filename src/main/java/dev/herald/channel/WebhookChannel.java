@@ -9,16 +9,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /** Signed webhooks (Standard Webhooks v1) over camel-http. */
-final class WebhookChannel implements Channel {
-
-    private final String userAgent;
-    private final int excerptBytes;
-    private final Duration timeout;
+final class WebhookChannel extends HttpChannel {
 
     WebhookChannel(String userAgent, int excerptBytes, Duration timeout) {
-        this.userAgent = userAgent;
-        this.excerptBytes = excerptBytes;
-        this.timeout = timeout;
+        super(userAgent, excerptBytes, timeout);
     }
 
     @Override
