@@ -93,8 +93,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
                     cfg.integer("herald.store.writers", 1));
             long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
+            long reload = cfg.duration("herald.subscriptions.reload-interval", Duration.ofSeconds(2)).toMillis();
             // Stopped after the routes, in reverse order: writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh), true, true);
+            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh, reload), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
@@ -143,10 +144,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final StoreWriter writer;
         private final SubscriptionRegistry subscriptions;
         private final long refreshMillis;
+        private final long reloadMillis;
         private ScheduledExecutorService timer;
 
         Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
-                  SubscriptionRegistry subscriptions, long refreshMillis) {
+                  SubscriptionRegistry subscriptions, long refreshMillis, long reloadMillis) {
+            this.reloadMillis = reloadMillis;
             this.broker = broker;
             this.pool = pool;
             this.store = store;
@@ -159,11 +162,14 @@ public final class HeraldConfiguration implements CamelConfiguration {
         protected void doStart() throws Exception {
             writer.start();
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "herald-subscription-state");
+                Thread t = new Thread(r, "herald-subscriptions");
                 t.setDaemon(true);
                 return t;
             });
             timer.scheduleWithFixedDelay(subscriptions::refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
+            if (reloadMillis > 0) {
+                timer.scheduleWithFixedDelay(subscriptions::reloadIfChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override

@@ -36,6 +36,10 @@ public final class SubscriptionIndex {
         return byId.get(id);
     }
 
+    public java.util.Collection<Subscription> all() {
+        return byId.values();
+    }
+
     public int size() {
         return byId.size();
     }

@@ -2,7 +2,10 @@ package dev.herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,8 @@ public final class SubscriptionRegistry {
     private final SubscriptionLoader loader;
     private final Store store;
     private volatile SubscriptionIndex index = new SubscriptionIndex(List.of());
+    private volatile String fileStamp = "";
+    private final Map<String, Subscription> retired = new ConcurrentHashMap<>();
     private final Map<String, String> disabled = new ConcurrentHashMap<>();
 
     public SubscriptionRegistry(Path file, SubscriptionLoader loader, Store store) {
@@ -34,7 +39,40 @@ public final class SubscriptionRegistry {
     public void load() {
         List<Subscription> subs = loader.load(file);
         index = new SubscriptionIndex(subs);
+        fileStamp = stamp();
         LOG.info("Loaded {} subscription(s) from {}", subs.size(), file);
+    }
+
+    /**
+     * Reloads the file if it changed since it was last read. A file with problems is refused — every
+     * problem is logged — and the subscriptions in force keep serving; the next edit is tried again.
+     * The swap is one reference: each event is matched against one whole version of the file.
+     */
+    public void reloadIfChanged() {
+        String now = stamp();
+        if (now.equals(fileStamp)) return;
+        fileStamp = now;
+        try {
+            List<Subscription> subs = loader.load(file);
+            SubscriptionIndex previous = index;
+            index = new SubscriptionIndex(subs);
+            // Deliveries dispatched before the edit still go to the subscription as it was then.
+            for (Subscription old : previous.all()) {
+                if (index.byId(old.id()) == null) retired.put(old.id(), old);
+            }
+            subs.forEach(sub -> retired.remove(sub.id()));
+            LOG.info("Reloaded {} subscription(s) from {}", subs.size(), file);
+        } catch (RuntimeException e) {
+            LOG.error("Refused the edited {}; the previous {} subscription(s) stay in force. {}", file, index.size(), e.getMessage());
+        }
+    }
+
+    private String stamp() {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file) + "/" + Arrays.hashCode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return "unreadable";
+        }
     }
 
     /** Re-reads which subscriptions are disabled (another instance may have disabled one). */
@@ -56,8 +94,10 @@ public final class SubscriptionRegistry {
                 .toList();
     }
 
+    /** The subscription in force, or — for deliveries dispatched before it was removed — as it was. */
     public Subscription byId(String id) {
-        return index.byId(id);
+        Subscription s = index.byId(id);
+        return s != null ? s : retired.get(id);
     }
 
     /** Why a subscription is disabled, or null while it is enabled. */
