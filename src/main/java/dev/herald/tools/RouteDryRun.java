@@ -1,0 +1,127 @@
+package dev.herald.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.channel.Channel;
+import dev.herald.channel.Channels;
+import dev.herald.deliver.Delivery;
+import dev.herald.deliver.RetrySchedule;
+import dev.herald.event.Json;
+import dev.herald.subscription.Subscription;
+import dev.herald.subscription.SubscriptionConfigException;
+import dev.herald.subscription.SubscriptionLoader;
+import dev.herald.subscription.TypePattern;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * {@code bin/herald route --event sample.json}: which subscriptions an event would go to, why the
+ * others would not, and exactly what each would receive — computed by the same code that delivers,
+ * without delivering anything.
+ */
+public final class RouteDryRun {
+
+    private RouteDryRun() {}
+
+    public static void main(String[] args) throws Exception {
+        // The output is the point: keep Camel's start/stop lines out of it.
+        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.camel", org.apache.logging.log4j.Level.WARN);
+        Path event = null;
+        Path subscriptions = Path.of("config/subscriptions.yaml");
+        Long at = null;
+        for (int i = 0; i < args.length - 1; i += 2) {
+            switch (args[i]) {
+                case "--event" -> event = Path.of(args[i + 1]);
+                case "--subscriptions" -> subscriptions = Path.of(args[i + 1]);
+                case "--at" -> at = Long.parseLong(args[i + 1]);
+                default -> {
+                    System.err.println("herald route: unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        if (event == null) {
+            System.err.println("usage: bin/herald route --event sample.json [--subscriptions config/subscriptions.yaml] [--at unix-seconds]");
+            System.exit(2);
+        }
+        System.exit(run(event, subscriptions, at == null ? System.currentTimeMillis() : at * 1000, System.out));
+    }
+
+    /** Prints the dry run; returns the exit status (0, or 1 when the inputs are not usable). */
+    public static int run(Path eventFile, Path subscriptionsFile, long nowMillis, PrintStream out) throws Exception {
+        JsonNode event;
+        try {
+            event = Json.MAPPER.readTree(Files.readString(eventFile));
+        } catch (Exception e) {
+            out.println(eventFile + ": not a JSON file: " + e.getMessage());
+            return 1;
+        }
+        if (!event.isObject() || !event.hasNonNull("type") || !event.hasNonNull("id")) {
+            out.println(eventFile + ": give a CloudEvent (JSON with at least \"id\", \"type\" and \"data\")");
+            return 1;
+        }
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getPropertiesComponent().setLocation("file:config/application.properties");
+            List<Subscription> subs;
+            try {
+                subs = new SubscriptionLoader(camel::resolvePropertyPlaceholders,
+                        RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2)).load(subscriptionsFile);
+            } catch (SubscriptionConfigException e) {
+                out.println(e.getMessage());
+                return 1;
+            }
+            Channels channels = new Channels("Herald/0.1", 1024, Duration.ofSeconds(15));
+            String type = event.get("type").asText();
+            out.printf("event %s (%s) from %s%n", event.get("id").asText(), type, event.path("source").asText("?"));
+            for (Subscription s : subs) {
+                out.println();
+                if (s.types().stream().noneMatch(p -> p.matches(type))) {
+                    out.printf("- %s: not matched: type %s is not in %s%n", s.id(), type,
+                            s.types().stream().map(TypePattern::text).collect(Collectors.toList()));
+                } else if (s.filter() != null && !s.filter().matches(event)) {
+                    out.printf("- %s: not matched: the filter %s does not match%n", s.id(), s.filter());
+                } else {
+                    describe(s, event, channels.get(s.channel()), camel, nowMillis, out);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void describe(Subscription s, JsonNode event, Channel channel, DefaultCamelContext camel, long now, PrintStream out) {
+        Delivery d = new Delivery(Delivery.idFor(event.get("id").asText(), s.id()), event.get("id").asText(), s.id(), 1, event);
+        Expression shape = s.transform() != null ? s.transform() : channel.defaultShape();
+        Exchange exchange = new DefaultExchange(camel);
+        try {
+            byte[] payload = Json.bytes(shape == null ? event : shape.apply(event));
+            channel.prepare(exchange, d, s, payload, now);
+        } catch (RuntimeException e) {
+            out.printf("+ %s: matched, but would fail for good: %s%n", s.id(), e.getMessage());
+            return;
+        }
+        out.printf("+ %s: matched (%s)%n", s.id(), s.channel());
+        Map<String, Object> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(exchange.getMessage().getHeaders());
+        Object target = headers.remove(Exchange.HTTP_URI);
+        headers.remove(Exchange.HTTP_METHOD);
+        switch (s.channel()) {
+            case "webhook", "slack" -> out.printf("  POST %s%n", s.channel().equals("slack") ? "(the Slack webhook URL)" : target);
+            case "kafka" -> out.printf("  to Kafka topic %s at %s%n", exchange.getProperty(Channel.KAFKA_TOPIC), exchange.getProperty(Channel.KAFKA_BROKERS));
+            case "endpoint" -> out.printf("  to %s%n", exchange.getProperty(Channel.ENDPOINT_URI));
+            case "email" -> out.printf("  by SMTP to %s:%s%n", s.parameters().get("host"), s.parameters().getOrDefault("port", "587"));
+            default -> { }
+        }
+        headers.forEach((k, v) -> out.printf("  %s: %s%n", k, v));
+        Object body = exchange.getMessage().getBody();
+        out.println("  " + (body instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(body)));
+    }
+}
