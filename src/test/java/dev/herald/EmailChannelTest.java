@@ -46,8 +46,8 @@ class EmailChannelTest {
                       to: "sales@example.com, {{data.owner}}"
                       cc: audit@example.com
                       subject: "Order {{data.orderId}}: {{type}}"
-                      text: "Order {{data.orderId}} for {{data.customer}} was created."
-                      html: "<p>Order <b>{{data.orderId}}</b> for {{data.customer}}</p>"
+                      text: "Order {{data.orderId}} for {{data.customerName}} was created."
+                      html: "<p>Order <b>{{data.orderId}}</b> for {{data.customerName}}</p>"
                   - id: mail-flaky
                     types: ["order.*"]
                     filter: {data: {scenario: [flaky]}}
@@ -75,7 +75,7 @@ class EmailChannelTest {
     @Test
     void recipientsSubjectAndBothBodiesAreRenderedFromTheEvent() throws Exception {
         herald.send("legacy.orders", Json.string(Map.of("orderId", "M-1", "status", "created", "scenario", "mail",
-                "owner", "kim@example.com", "customer", "Smith & <Sons>")));
+                "owner", "kim@example.com", "customerName", "Smith & <Sons>")));
         await().atMost(Duration.ofSeconds(20)).until(() -> greenMail.getReceivedMessages().length >= 3);
         MimeMessage mail = greenMail.getReceivedMessages()[0];
         assertThat(mail.getSubject()).isEqualTo("Order M-1: order.created");

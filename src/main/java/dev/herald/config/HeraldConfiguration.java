@@ -5,6 +5,7 @@ import dev.herald.deliver.RetrySchedule;
 import dev.herald.channel.Channels;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.dispatch.Dispatcher;
+import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
 import dev.herald.event.KafkaOffsets;
 import dev.herald.event.RejectReason;
@@ -54,10 +55,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             store.migrate();
             RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule", RetrySchedule.DEFAULT),
                     cfg.decimal("herald.retry.jitter", 0.2));
+            EventCatalog catalog = EventCatalog.load(Path.of(cfg.string("herald.catalog.file", "config/catalog.yaml")));
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(
                     Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")),
                     new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry,
-                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092")), store);
+                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092")), store, catalog);
             subscriptions.load();
             subscriptions.refreshState();
 
@@ -77,7 +79,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             var registry = context.getRegistry();
             registry.bind("heraldStore", store);
             registry.bind("heraldSubscriptions", subscriptions);
-            EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC());
+            EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
             registry.bind("heraldXmlMapper", events.xmlMapper());
             registry.bind("rejectReason", new RejectReason());

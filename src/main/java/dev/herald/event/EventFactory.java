@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -39,10 +40,16 @@ public final class EventFactory {
     private final int maxBytes;
     private final Clock clock;
     private final XmlMapper xml;
+    private final EventCatalog catalog;
 
     public EventFactory(int maxBytes, Clock clock) {
+        this(maxBytes, clock, EventCatalog.empty());
+    }
+
+    public EventFactory(int maxBytes, Clock clock, EventCatalog catalog) {
         this.maxBytes = maxBytes;
         this.clock = clock;
+        this.catalog = catalog;
         XMLInputFactory in = XMLInputFactory.newFactory();
         // No DTDs, no external entities: legacy XML is data, not instructions to the parser.
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -134,6 +141,11 @@ public final class EventFactory {
             } catch (DateTimeParseException e) {
                 throw new RejectedEventException("time '" + abbreviate(time) + "' is not an RFC 3339 timestamp such as 2026-11-27T09:30:00Z");
             }
+        }
+        List<String> problems = catalog.check(type, data);
+        if (!problems.isEmpty()) {
+            throw new RejectedEventException("the data does not match the catalog's schema for " + type + ": "
+                    + String.join("; ", problems) + " (see config/catalog.yaml)");
         }
         return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, type, subject, time, "application/json", orderingKey, data);
     }

@@ -1,6 +1,7 @@
 package dev.herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.event.EventCatalog;
 import dev.herald.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,10 @@ public final class SubscriptionRegistry {
     private final Map<String, Subscription> retired = new ConcurrentHashMap<>();
     private final Map<String, String> disabled = new ConcurrentHashMap<>();
 
-    public SubscriptionRegistry(Path file, SubscriptionLoader loader, Store store) {
+    private final EventCatalog catalog;
+
+    public SubscriptionRegistry(Path file, SubscriptionLoader loader, Store store, EventCatalog catalog) {
+        this.catalog = catalog;
         this.file = file;
         this.loader = loader;
         this.store = store;
@@ -40,7 +44,20 @@ public final class SubscriptionRegistry {
         List<Subscription> subs = loader.load(file);
         index = new SubscriptionIndex(subs);
         fileStamp = stamp();
+        warnUncatalogued(subs);
         LOG.info("Loaded {} subscription(s) from {}", subs.size(), file);
+    }
+
+    /** A pattern that matches no catalogued type is most likely a typo: say so, but let it be. */
+    private void warnUncatalogued(List<Subscription> subs) {
+        for (Subscription s : subs) {
+            for (TypePattern p : s.types()) {
+                if (!catalog.covers(p)) {
+                    LOG.warn("Subscription {}: type pattern '{}' matches no type in the event catalog; is it a typo? Catalogued: {}",
+                            s.id(), p.text(), catalog.types());
+                }
+            }
+        }
     }
 
     /**
@@ -56,6 +73,7 @@ public final class SubscriptionRegistry {
             List<Subscription> subs = loader.load(file);
             SubscriptionIndex previous = index;
             index = new SubscriptionIndex(subs);
+            warnUncatalogued(subs);
             // Deliveries dispatched before the edit still go to the subscription as it was then.
             for (Subscription old : previous.all()) {
                 if (index.byId(old.id()) == null) retired.put(old.id(), old);

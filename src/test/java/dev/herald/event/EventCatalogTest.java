@@ -1,0 +1,65 @@
+package dev.herald.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.subscription.TypePattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.Message;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventCatalogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void acceptRejectsCataloguedEventsWhoseDataBreaksTheSchemaWithPathAndMessage() throws Exception {
+        EventFactory factory = new EventFactory(10_000, Clock.systemUTC(), EventCatalog.load(Path.of("config/catalog.yaml")));
+        Message ok = message("{\"orderId\": \"A-1\", \"total\": 10, \"customer\": {\"country\": \"DE\"}}", "order.created");
+        assertThat(factory.toEvent(ok).type()).isEqualTo("order.created");
+
+        assertThatThrownBy(() -> factory.toEvent(message("{\"total\": -5, \"customer\": {\"country\": \"Germany\"}}", "order.created")))
+                .isInstanceOf(RejectedEventException.class)
+                .hasMessageStartingWith("the data does not match the catalog's schema for order.created: ")
+                .hasMessageContaining("data: required property 'orderId' not found")
+                .hasMessageContaining("data.total: must have a minimum value of 0")
+                .hasMessageContaining("data.customer.country: does not match the regex pattern ^[A-Z]{2}$");
+        // Types the catalog does not list pass unchecked.
+        assertThat(factory.toEvent(message("{}", "inventory.counted")).type()).isEqualTo("inventory.counted");
+    }
+
+    @Test
+    void theCatalogItselfIsCheckedAndCoversPatterns() throws Exception {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                types:
+                  "order created": {description: x}
+                  order.paid:
+                    schema: {type: object}
+                  order.shipped:
+                    description: shipped
+                    schema: {type: 42}
+                """);
+        assertThatThrownBy(() -> EventCatalog.load(dir.resolve("bad.yaml")))
+                .hasMessageContaining("types.order created: not an event type")
+                .hasMessageContaining("types.order.paid: add a description")
+                .hasMessageContaining("types.order.shipped.schema: not a usable JSON Schema");
+
+        EventCatalog catalog = EventCatalog.load(Path.of("config/catalog.yaml"));
+        assertThat(catalog.covers(new TypePattern("order.*"))).isTrue();
+        assertThat(catalog.covers(new TypePattern("ordr.*"))).isFalse();
+        assertThat(EventCatalog.load(dir.resolve("missing.yaml")).covers(new TypePattern("anything"))).isTrue();
+    }
+
+    private static Message message(String body, String type) {
+        Message m = new DefaultExchange(new DefaultCamelContext()).getMessage();
+        m.setBody(body);
+        m.setHeader("ce-type", type);
+        return m;
+    }
+}
