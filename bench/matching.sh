@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Dispatch's matching cost with 10 vs 10,000 subscriptions, in the same run.
+# Usage: bench/matching.sh [EVENTS=200000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -Dstyle.color=never test-compile
+CP=$(mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+java -cp "target/test-classes:target/classes:$CP" dev.herald.subscription.MatchingBenchmark "${1:-200000}"
