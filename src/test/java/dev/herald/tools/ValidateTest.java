@@ -1,0 +1,114 @@
+package dev.herald.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void theRepositorysOwnConfigurationHasNoProblems() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Validate.run(Path.of("."), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("no problems");
+        assertThat(status).isZero();
+    }
+
+    @Test
+    void everyBrokenFileIsReportedAtItsPlaceWithAFix() throws Exception {
+        Files.createDirectories(root.resolve("routes"));
+        Files.createDirectories(root.resolve("config"));
+        Files.copy(Path.of("config/application.properties"), root.resolve("config/application.properties"));
+        Files.writeString(root.resolve("routes/bad-indent.yaml"), """
+                - route:
+                    id: indent
+                    from:
+                      uri: jms:queue:a
+                     steps:
+                        - to: direct:herald-accept
+                """);
+        Files.writeString(root.resolve("routes/unknown-eip.yaml"), """
+                - route:
+                    id: typo
+                    from:
+                      uri: jms:queue:b
+                      steps:
+                        - setHeadr:
+                            name: ce-type
+                            constant: order.created
+                """);
+        Files.writeString(root.resolve("routes/kebab.yaml"), """
+                - route:
+                    id: kebab
+                    from:
+                      uri: jms:queue:c
+                      steps:
+                        - set-header:
+                            name: ce-type
+                            constant: order.created
+                """);
+        Files.writeString(root.resolve("routes/good.yaml"), """
+                - route:
+                    id: good
+                    from:
+                      uri: jms:queue:d
+                      steps:
+                        - to: direct:herald-accept
+                """);
+        Files.writeString(root.resolve("config/subscriptions.yaml"), """
+                subscriptions:
+                  - id: ok
+                    types: ["order.*"]
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:ok"}
+                  - id: ledger
+                    types: ["payment.*"]
+                    channel: kafka
+                    parameters: {topc: ledger}
+                  - id: picky
+                    types: ["order.*"]
+                    filter: {data: {total: 5}}
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:x"}
+                """);
+        Files.writeString(root.resolve("config/catalog.yaml"), """
+                types:
+                  order.created:
+                    description: ok
+                    schema: {type: object}
+                  order.shipped:
+                    description: shipped
+                    schema: {type: 42}
+                """);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Validate.run(root, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "routes/bad-indent.yaml:5:6: not valid YAML: expected <block end>, but found '<block mapping start>'"
+                        + " — check the indentation: nested keys are indented further than their parent, list items start with '- '",
+                "routes/kebab.yaml:6:11: unknown key 'set-header' — write setHeader (the kebab-case form is deprecated;"
+                        + " Camel's canonical YAML uses camelCase)",
+                "routes/unknown-eip.yaml:6:11: unknown key 'setHeadr' — did you mean setHeader?",
+                "config/subscriptions.yaml:6:5: subscription ledger: parameters: unknown key 'topc' for the kafka channel"
+                        + " — known keys are [brokers, topic]",
+                "config/subscriptions.yaml:6:5: subscription ledger: parameters.topic is missing — the kafka channel requires it"
+                        + " (Topic: The topic to deliver to, such as partner.orders)",
+                "config/subscriptions.yaml:10:5: subscription picky: filter.data.total: write a list of values or matchers,"
+                        + " such as [5] — see docs/integrators.md",
+                "config/catalog.yaml:5:3: types.order.shipped.schema: not a usable JSON Schema: $.type: does not have a value in"
+                        + " the enumeration [\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"];"
+                        + " $.type: integer found, array expected — write a JSON Schema (2020-12) for the type's data, see docs/integrators.md",
+                "herald validate: 7 problem(s) in 6 file(s) checked");
+    }
+}
