@@ -63,4 +63,26 @@ class ContentFilterTest {
         assertThatThrownBy(() -> matches("data: {sku: [{contains: x}]}")).hasMessageContaining("unknown matcher 'contains'");
         assertThatThrownBy(() -> matches("data: {sku: []}")).hasMessageContaining("nothing could match");
     }
+
+    @Test
+    void aMissingFieldMatchesOnlyExistsFalse() throws Exception {
+        for (String matcher : new String[] {"[x]", "[{prefix: x}]", "[{suffix: x}]", "[{anything-but: x}]",
+                "[{numeric: ['>', 0]}]", "[{exists: true}]", "[null]"}) {
+            assertThat(matches("data: {absent: " + matcher + "}")).as(matcher).isFalse();
+        }
+        assertThat(matches("data: {absent: [{exists: false}]}")).isTrue();
+        assertThat(matches("nothing: {deeper: [x]}")).as("a missing object").isFalse();
+    }
+
+    @Test
+    void aValueOfAnotherTypeDoesNotMatch() throws Exception {
+        assertThat(matches("data: {country: [{numeric: ['>', 0]}]}")).as("numeric on a string").isFalse();
+        assertThat(matches("data: {total: [{prefix: '1'}]}")).as("prefix on a number").isFalse();
+        assertThat(matches("data: {total: [{suffix: '5'}]}")).as("suffix on a number").isFalse();
+        assertThat(matches("data: {total: ['1250.5']}")).as("a string equal to a number's text").isFalse();
+        assertThat(matches("data: {customer: [gold]}")).as("a value against an object").isFalse();
+        assertThat(matches("data: {customer: {tier: [{anything-but: silver}]}}")).isTrue();
+        assertThat(matches("data: {customer: [{anything-but: silver}]}")).as("anything-but on an object").isFalse();
+        assertThat(matches("data: {coupon: [{anything-but: x}]}")).as("anything-but on null").isTrue();
+    }
 }
