@@ -4,14 +4,11 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
-/** Queue names and the broker-side redelivery policy shared by the embedded broker and the docs. */
+/** The broker-side redelivery policy of the embedded broker (deploy/artemis/herald-broker.properties says the same for external ones). */
 public final class BrokerDefaults {
 
-    public static final String EVENTS = "herald.events";
-    public static final String DELIVERIES = "herald.deliveries";
+    /** Where the pipeline's store records go (the other queue names live in the core routes). */
     public static final String LOG = "herald.log";
-    public static final String DEAD = "herald.dead";
-    public static final String REJECTED = "herald.rejected";
     /** Where the broker moves a message that keeps failing for unexpected reasons (a bug, not bad input). */
     public static final String POISON_QUEUE = "herald.poison";
     /** Herald sets no expiry; named so the broker has somewhere to put a message a client sent with one. */

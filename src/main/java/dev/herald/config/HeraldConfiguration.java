@@ -77,8 +77,6 @@ public final class HeraldConfiguration implements CamelConfiguration {
             context.addComponent("jms", jmsComponent(pool));
 
             var registry = context.getRegistry();
-            registry.bind("heraldStore", store);
-            registry.bind("heraldSubscriptions", subscriptions);
             EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
             registry.bind("heraldXmlMapper", events.xmlMapper());

@@ -34,9 +34,6 @@ public final class Settings {
         return optional(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
     }
 
-    public boolean bool(String key, boolean defaultValue) {
-        return optional(key).map(Boolean::parseBoolean).orElse(defaultValue);
-    }
 
     public double decimal(String key, double defaultValue) {
         return optional(key).map(v -> parse(key, v, Double::parseDouble)).orElse(defaultValue);
