@@ -1,5 +1,9 @@
 package dev.herald.channel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.schibsted.spt.data.jslt.Expression;
+import dev.herald.event.Json;
+import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import java.util.Map;
 
@@ -15,6 +19,21 @@ public final class Channels {
                 "email", new EmailChannel(timeout),
                 "kafka", new KafkaChannel(timeout),
                 "endpoint", new EndpointChannel(timeout));
+    }
+
+    /**
+     * What a subscription sends for an event: its transform of the event, else the channel's default
+     * shape, else the event itself.
+     *
+     * @throws Channel.PermanentFailure when the transform fails on this event (it would on every retry)
+     */
+    public byte[] payload(Subscription s, JsonNode event) {
+        Expression shape = s.transform() != null ? s.transform() : get(s.channel()).defaultShape();
+        try {
+            return Json.bytes(shape == null ? event : shape.apply(event));
+        } catch (RuntimeException e) {
+            throw new Channel.PermanentFailure("the subscription's transform failed on this event: " + e.getMessage());
+        }
     }
 
     public Channel get(String name) {

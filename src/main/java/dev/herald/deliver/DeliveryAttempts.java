@@ -1,6 +1,5 @@
 package dev.herald.deliver;
 
-import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
 import dev.herald.event.Json;
@@ -27,9 +26,7 @@ public final class DeliveryAttempts {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempts.class);
 
-    /** Exchange properties the deliver route reads. */
-    public static final String SKIP = "heraldSkip";
-    /** The channel to call: webhook, kafka, or none (skipped). */
+    /** Exchange properties the deliver route reads. The channel to call, or none when no attempt can succeed. */
     public static final String CHANNEL = "heraldChannel";
     /** Herald's own events to publish with this attempt's outcome (a List of CloudEvent JSON). */
     public static final String OPERATIONAL_EVENTS = "heraldOperationalEvents";
@@ -69,20 +66,10 @@ public final class DeliveryAttempts {
             return;
         }
         exchange.setProperty(SUBSCRIPTION, s);
-        byte[] body;
-        try {
-            Expression shape = s.transform() != null ? s.transform() : channels.get(s.channel()).defaultShape();
-            body = shape == null ? Json.bytes(d.event()) : Json.bytes(shape.apply(d.event()));
-        } catch (RuntimeException e) {
-            // A transform that fails on this event fails the same way on every retry: permanent.
-            skip(exchange, "the subscription's transform failed on this event: " + e.getMessage());
-            return;
-        }
-        exchange.setProperty(SKIP, false);
         exchange.setProperty(CHANNEL, s.channel());
         long now = System.currentTimeMillis();
         try {
-            channels.get(s.channel()).prepare(exchange, d, s, body, now);
+            channels.get(s.channel()).prepare(exchange, d, s, channels.payload(s, d.event()), now);
         } catch (Channel.PermanentFailure e) {
             skip(exchange, e.getMessage());
             return;
@@ -92,7 +79,6 @@ public final class DeliveryAttempts {
 
     /** No attempt can succeed: record it as made and failed for good, with the reason. */
     private static void skip(Exchange exchange, String reason) {
-        exchange.setProperty(SKIP, true);
         exchange.setProperty(CHANNEL, "none");
         exchange.setProperty(REASON, reason);
         exchange.setProperty(STARTED, System.currentTimeMillis());
@@ -109,7 +95,7 @@ public final class DeliveryAttempts {
         Integer status = null;
         String excerpt = null;
         AttemptOutcome result = null;
-        if (!Boolean.TRUE.equals(exchange.getProperty(SKIP, Boolean.class))) {
+        if (!"none".equals(exchange.getProperty(CHANNEL, String.class))) {
             Channel.Answer answer = channels.get(s.channel())
                     .answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), now);
             result = answer.outcome();

@@ -66,7 +66,6 @@ public final class EventFactory {
     public byte[] accept(Exchange exchange) {
         CloudEvent event = toEvent(exchange.getMessage());
         exchange.getMessage().setHeader("herald_event_id", event.id());
-        exchange.getMessage().setHeader("herald_event_type", event.type());
         return Json.bytes(event);
     }
 
@@ -117,8 +116,7 @@ public final class EventFactory {
      * redelivered or re-read source message is the same event.
      */
     static String derivedId(Message in, String source) {
-        String position = in.getHeader("herald_position", String.class);
-        if (position == null) position = in.getHeader("JMSMessageID", String.class);
+        String position = in.getHeader("JMSMessageID", String.class);
         if (position == null && in.getHeader("kafka.OFFSET") != null) {
             position = in.getHeader("kafka.TOPIC") + "/" + in.getHeader("kafka.PARTITION") + "/" + in.getHeader("kafka.OFFSET");
         }

@@ -73,13 +73,15 @@ public final class SubscriptionLoader {
             List<String> problems = new ArrayList<>();
             Subscription s = parse(node, problems);
             for (String p : problems) errors.add(where + ": " + p);
-            if (s != null && !ids.add(s.id())) errors.add(where + ": id '" + s.id() + "' is used twice; ids must be unique");
-            if (s != null && problems.isEmpty()) out.add(s);
+            String id = node.path("id").asText(null);
+            if (id != null && !ids.add(id)) errors.add(where + ": id '" + id + "' is used twice; ids must be unique");
+            if (s != null) out.add(s);
         }
         if (!errors.isEmpty()) throw new SubscriptionConfigException(file, errors);
         return out;
     }
 
+    /** The subscription, or null with its problems added to {@code errors}. */
     private Subscription parse(JsonNode n, List<String> errors) {
         if (!n.isObject()) {
             errors.add("each subscription is a map with id, types, channel and parameters");
@@ -175,7 +177,7 @@ public final class SubscriptionLoader {
                 errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
             }
         }
-        if (!errors.isEmpty()) return id == null ? null : new Subscription(id, null, types, filter, channel, url, keys, Map.copyOf(parameters), transform, email, retry);
+        if (!errors.isEmpty()) return null;
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
                 Map.copyOf(parameters), transform, email, retry);
     }
@@ -211,8 +213,8 @@ public final class SubscriptionLoader {
         String ref = params.path(key).asText(null);
         if (ref == null) return null;
         if (!PLACEHOLDER.matcher(ref.trim()).matches()) {
-            errors.add("parameters." + key + " is a secret written into the file; secrets never live in the repository."
-                    + " Reference it instead, such as " + key + ": \"{{env:SLACK_OPS_WEBHOOK}}\"");
+            errors.add("parameters." + key + " is written into the file; secrets never live in the repository."
+                    + " Reference it instead, such as " + key + ": \"{{env:PARTNER_" + key.toUpperCase() + "}}\"");
             return null;
         }
         try {
@@ -238,18 +240,8 @@ public final class SubscriptionLoader {
                 return List.of();
             }
         } else if (ref != null) {
-            if (!PLACEHOLDER.matcher(ref.trim()).matches()) {
-                errors.add("parameters.secret is written into the file; secrets never live in the repository. Reference one"
-                        + " instead: secret: \"{{env:ACME_WEBHOOK_SECRET}}\", or secretFile: /run/secrets/acme");
-                return List.of();
-            }
-            try {
-                value = placeholders.apply(ref.trim());
-            } catch (RuntimeException e) {
-                errors.add("parameters.secret " + ref.trim() + " is not set (" + e.getMessage()
-                        + "); set that environment variable or property");
-                return List.of();
-            }
+            value = reference(params, "secret", errors);
+            if (value == null) return List.of();
         } else {
             errors.add("parameters.secret is missing; webhooks are always signed: secret: \"{{env:NAME}}\" or secretFile: path");
             return List.of();

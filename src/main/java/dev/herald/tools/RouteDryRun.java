@@ -1,7 +1,6 @@
 package dev.herald.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
 import dev.herald.deliver.Delivery;
@@ -90,20 +89,19 @@ public final class RouteDryRun {
                 } else if (s.filter() != null && !s.filter().matches(event)) {
                     out.printf("- %s: not matched: the filter %s does not match%n", s.id(), s.filter());
                 } else {
-                    describe(s, event, channels.get(s.channel()), camel, nowMillis, out);
+                    describe(s, event, channels, camel, nowMillis, out);
                 }
             }
         }
         return 0;
     }
 
-    private static void describe(Subscription s, JsonNode event, Channel channel, DefaultCamelContext camel, long now, PrintStream out) {
+    private static void describe(Subscription s, JsonNode event, Channels channels, DefaultCamelContext camel, long now, PrintStream out) {
+        Channel channel = channels.get(s.channel());
         Delivery d = new Delivery(Delivery.idFor(event.get("id").asText(), s.id()), event.get("id").asText(), s.id(), 1, event);
-        Expression shape = s.transform() != null ? s.transform() : channel.defaultShape();
         Exchange exchange = new DefaultExchange(camel);
         try {
-            byte[] payload = Json.bytes(shape == null ? event : shape.apply(event));
-            channel.prepare(exchange, d, s, payload, now);
+            channel.prepare(exchange, d, s, channels.payload(s, event), now);
         } catch (RuntimeException e) {
             out.printf("+ %s: matched, but would fail for good: %s%n", s.id(), e.getMessage());
             return;
