@@ -9,6 +9,7 @@ import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
 import dev.herald.event.KafkaOffsets;
 import dev.herald.event.RejectReason;
+import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
 import dev.herald.subscription.SubscriptionLoader;
@@ -82,11 +83,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("heraldXmlMapper", events.xmlMapper());
             registry.bind("rejectReason", new RejectReason());
             registry.bind("kafkaOffsets", new KafkaOffsets());
-            registry.bind("dispatcher", new Dispatcher(subscriptions, store,
+            OrderingLanes lanes = new OrderingLanes(store.dataSource());
+            registry.bind("dispatcher", new Dispatcher(subscriptions, store, lanes,
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
                     Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)));
-            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels,
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes,
                     cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
@@ -94,8 +96,10 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.integer("herald.store.writers", 1));
             long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
             long reload = cfg.duration("herald.subscriptions.reload-interval", Duration.ofSeconds(2)).toMillis();
+            LaneSweeper sweeper = new LaneSweeper(lanes, context,
+                    cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
             // Stopped after the routes, in reverse order: writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, refresh, reload), true, true);
+            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, sweeper, refresh, reload), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
@@ -143,12 +147,14 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final Store store;
         private final StoreWriter writer;
         private final SubscriptionRegistry subscriptions;
+        private final LaneSweeper sweeper;
         private final long refreshMillis;
         private final long reloadMillis;
         private ScheduledExecutorService timer;
 
         Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
-                  SubscriptionRegistry subscriptions, long refreshMillis, long reloadMillis) {
+                  SubscriptionRegistry subscriptions, LaneSweeper sweeper, long refreshMillis, long reloadMillis) {
+            this.sweeper = sweeper;
             this.reloadMillis = reloadMillis;
             this.broker = broker;
             this.pool = pool;
@@ -167,6 +173,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 return t;
             });
             timer.scheduleWithFixedDelay(subscriptions::refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(sweeper, sweeper.periodMillis(), sweeper.periodMillis(), TimeUnit.MILLISECONDS);
             if (reloadMillis > 0) {
                 timer.scheduleWithFixedDelay(subscriptions::reloadIfChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
             }

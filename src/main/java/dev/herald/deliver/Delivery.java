@@ -1,5 +1,6 @@
 package dev.herald.deliver;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -8,8 +9,15 @@ import java.util.UUID;
  * One event for one subscription: the message on {@code herald.deliveries}. Its id is derived from
  * the event and subscription ids, so it is the same across retries and re-dispatch (it is the
  * {@code webhook-id}); {@code attempt} is the number of the attempt this message asks for.
+ * {@code orderingKey} is set when the subscription is ordered: the delivery waits its turn in that
+ * key's lane ({@link dev.herald.store.OrderingLanes}).
  */
-public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey) {
+
+    public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event) {
+        this(id, eventId, subscriptionId, attempt, event, null);
+    }
 
     public static String idFor(String eventId, String subscriptionId) {
         UUID u = UUID.nameUUIDFromBytes((eventId + "\u0000" + subscriptionId).getBytes(StandardCharsets.UTF_8));
@@ -17,6 +25,6 @@ public record Delivery(String id, String eventId, String subscriptionId, int att
     }
 
     public Delivery nextAttempt() {
-        return new Delivery(id, eventId, subscriptionId, attempt + 1, event);
+        return new Delivery(id, eventId, subscriptionId, attempt + 1, event, orderingKey);
     }
 }

@@ -4,6 +4,7 @@ import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
+import dev.herald.store.OrderingLanes;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.time.Duration;
@@ -34,6 +35,10 @@ public final class DeliveryAttempts {
     public static final String NEXT = "heraldNext";
     public static final String NEXT_AT = "heraldNextAt";
     public static final String DEAD = "heraldDead";
+    /** True when the delivery is not its lane's head: its body was parked, nothing more to do. */
+    public static final String PARKED = "heraldParked";
+    /** The next delivery of the lane, parked until this one finished: to send on now. */
+    public static final String WAKE = "heraldWake";
     private static final String DELIVERY = "heraldDelivery";
     private static final String SUBSCRIPTION = "heraldSubscription";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
@@ -43,17 +48,25 @@ public final class DeliveryAttempts {
 
     private final SubscriptionRegistry subscriptions;
     private final Channels channels;
+    private final OrderingLanes lanes;
     private final String instanceId;
 
-    public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, String instanceId) {
+    public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, String instanceId) {
         this.subscriptions = subscriptions;
         this.channels = channels;
+        this.lanes = lanes;
         this.instanceId = instanceId;
     }
 
-    public void prepare(Exchange exchange) {
-        Delivery d = Json.read(exchange.getMessage().getBody(String.class), Delivery.class);
+    public void prepare(Exchange exchange) throws Exception {
+        String body = exchange.getMessage().getBody(String.class);
+        Delivery d = Json.read(body, Delivery.class);
         exchange.setProperty(DELIVERY, d);
+        if (d.orderingKey() != null && !lanes.turn(d.subscriptionId(), d.orderingKey(), d.id(), body, System.currentTimeMillis())) {
+            LOG.debug("Delivery {} to {} waits for an earlier delivery of key {}", d.id(), d.subscriptionId(), d.orderingKey());
+            exchange.setProperty(PARKED, true);
+            return;
+        }
         Message m = exchange.getMessage();
         // Only what we set here reaches the partner: no JMS or Camel header leaks through.
         m.getHeaders().clear();
@@ -146,6 +159,9 @@ public final class DeliveryAttempts {
             operational.add(OperationalEvents.deliveryDead(d, reason));
         }
         exchange.setProperty(OPERATIONAL_EVENTS, operational.isEmpty() ? null : operational);
+        if (d.orderingKey() != null && nextAt == null) {
+            lanes.leave(d.subscriptionId(), d.orderingKey(), d.id(), now).ifPresent(next -> exchange.setProperty(WAKE, next));
+        }
         if ("dead".equals(outcome)) {
             exchange.setProperty(DEAD, Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), reason, now,
                     Json.MAPPER.valueToTree(d))));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.deliver.Delivery;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
+import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Dispatch: claims the event id (de-duplication), matches subscriptions, and prepares one delivery
  * message per match plus the store record. The route sends them all in the consumer's JMS
- * transaction, so the fan-out is all or nothing.
+ * transaction, so the fan-out is all or nothing. A delivery to an ordered subscription takes its
+ * place in the lane of the event's {@code orderingkey} here, in dispatch order.
  */
 public final class Dispatcher {
 
@@ -27,11 +29,13 @@ public final class Dispatcher {
 
     private final SubscriptionRegistry subscriptions;
     private final Store store;
+    private final OrderingLanes lanes;
     private final long leaseMillis;
 
-    public Dispatcher(SubscriptionRegistry subscriptions, Store store, long leaseMillis) {
+    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long leaseMillis) {
         this.subscriptions = subscriptions;
         this.store = store;
+        this.lanes = lanes;
         this.leaseMillis = leaseMillis;
     }
 
@@ -52,17 +56,26 @@ public final class Dispatcher {
                 LOG.debug("Event {} is being dispatched elsewhere; checking again in {} ms", id, leaseMillis);
             }
             case NEW -> {
+                String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
+                List<Delivery> laned = new ArrayList<>();
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
                     public void onFailure(Exchange failed) {
                         store.release(id);
+                        // Not dispatched after all: the redelivered event queues again at the tail.
+                        for (Delivery d : laned) leaveQuietly(d);
                     }
                 });
                 List<Subscription> matched = subscriptions.match(type, event);
                 List<String> deliveries = new ArrayList<>(matched.size());
                 List<LogRecord.Target> targets = new ArrayList<>(matched.size());
                 for (Subscription s : matched) {
-                    Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event);
+                    boolean ordered = s.ordered() && key != null;
+                    Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null);
+                    if (ordered) {
+                        laned.add(d);
+                        lanes.enter(s.id(), key, d.id());
+                    }
                     deliveries.add(Json.string(d));
                     targets.add(new LogRecord.Target(d.id(), s.id()));
                 }
@@ -70,6 +83,15 @@ public final class Dispatcher {
                 exchange.setProperty(LOG_RECORD, Json.string(new LogRecord.Dispatched(event, now, targets)));
                 LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
             }
+        }
+    }
+
+    private void leaveQuietly(Delivery d) {
+        try {
+            lanes.leave(d.subscriptionId(), d.orderingKey(), d.id(), System.currentTimeMillis());
+        } catch (Exception e) {
+            LOG.warn("Could not take delivery {} out of its ordering lane (the lane sweeper wakes what follows it): {}",
+                    d.id(), e.getMessage());
         }
     }
 }

@@ -62,10 +62,19 @@ public final class EventFactory {
         return xml;
     }
 
-    /** Camel entry point: reads the exchange, returns the event as JSON bytes, sets header {@code herald_event_id}. */
+    /**
+     * Camel entry point: reads the exchange, returns the event as JSON bytes, sets header
+     * {@code herald_event_id}, and {@code JMSXGroupID} to the ordering key so that the broker hands
+     * one key's events to dispatch one at a time, in the order they were accepted.
+     */
     public byte[] accept(Exchange exchange) {
         CloudEvent event = toEvent(exchange.getMessage());
         exchange.getMessage().setHeader("herald_event_id", event.id());
+        if (event.orderingkey() != null) {
+            exchange.getMessage().setHeader("JMSXGroupID", event.orderingkey());
+        } else {
+            exchange.getMessage().removeHeader("JMSXGroupID");
+        }
         return Json.bytes(event);
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 /**
  * One subscription, as loaded and checked from {@code config/subscriptions.yaml}. The secret is the
  * decoded signing keys (never written back, never logged: {@link #toString()} leaves them out).
+ * {@code ordered}: deliveries with the same event {@code orderingkey} reach it one after another.
  */
 public record Subscription(
         String id,
@@ -23,7 +24,8 @@ public record Subscription(
         Map<String, String> parameters,
         Expression transform,
         EmailTemplates email,
-        RetrySchedule retry) {
+        RetrySchedule retry,
+        boolean ordered) {
 
     public boolean matches(String type, JsonNode event) {
         return types.stream().anyMatch(p -> p.matches(type)) && (filter == null || filter.matches(event));

@@ -35,7 +35,7 @@ public final class SubscriptionLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
-    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "transform", "retry");
+    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "transform", "retry", "ordered");
 
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
@@ -177,9 +177,13 @@ public final class SubscriptionLoader {
                 errors.add("retry: " + e.getMessage() + " (a list such as [0s, 5s, 5m, 30m])");
             }
         }
+        JsonNode ordered = n.path("ordered");
+        if (!ordered.isMissingNode() && !ordered.isNull() && !ordered.isBoolean()) {
+            errors.add("ordered: '" + ordered.asText() + "' is not true or false; write `ordered: true` to deliver each ordering key in order");
+        }
         if (!errors.isEmpty()) return null;
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
-                Map.copyOf(parameters), transform, email, retry);
+                Map.copyOf(parameters), transform, email, retry, ordered.asBoolean(false));
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */

@@ -56,6 +56,6 @@ public final class MatchingBenchmark {
 
     static Subscription sub(String id, String pattern, String filter) {
         return new Subscription(id, null, List.of(new TypePattern(pattern)), filter == null ? null : ContentFilter.compile(Json.tree(filter)),
-                "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0));
+                "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0), false);
     }
 }

@@ -35,12 +35,12 @@ class SubscriptionIndexTest {
     @Test
     void aSubscriptionWithSeveralMatchingPatternsIsFoundOnce() {
         Subscription s = new Subscription("multi", null, List.of(new TypePattern("order.*"), new TypePattern("order.created"),
-                new TypePattern("*")), null, "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0));
+                new TypePattern("*")), null, "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0), false);
         assertThat(new SubscriptionIndex(List.of(s)).candidates("order.created")).hasSize(1);
     }
 
     static Subscription sub(String id, String pattern) {
-        return new Subscription(id, null, List.of(new TypePattern(pattern)), null, "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0));
+        return new Subscription(id, null, List.of(new TypePattern(pattern)), null, "webhook", null, List.of(), Map.of(), null, null, RetrySchedule.parse("0s", 0), false);
     }
 
     static String randomType(Random r) {

@@ -41,8 +41,10 @@ class SubscriptionLoaderTest {
                     channel: webhook
                     parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}"}
                     retry: [0s, 1m]
+                    ordered: true
                 """);
         assertThat(subs).singleElement().satisfies(s -> {
+            assertThat(s.ordered()).isTrue();
             assertThat(s.url().toString()).isEqualTo("https://acme.example/hooks");
             assertThat(s.signingKeys().get(0)).isEqualTo(WebhookSigner.decodeSecret(secret));
             assertThat(s.retry().attempts()).isEqualTo(2);
@@ -76,6 +78,7 @@ class SubscriptionLoaderTest {
                     types: ["*"]
                     parameters: {url: "https://ok.example", secretFile: /nonexistent/secret}
                     retry: [soon]
+                    ordered: "yes"
                 """))
                 .isInstanceOf(SubscriptionConfigException.class)
                 .hasMessageContaining("id 'Bad Id' is not valid")
@@ -86,7 +89,8 @@ class SubscriptionLoaderTest {
                 .hasMessageContaining("subscriptions[1] (two): types: 'order created' is not an event type pattern")
                 .hasMessageContaining("channel 'carrier-pigeon' is not known")
                 .hasMessageContaining("secretFile '/nonexistent/secret' cannot be read")
-                .hasMessageContaining("retry: 'soon' is not a duration");
+                .hasMessageContaining("retry: 'soon' is not a duration")
+                .hasMessageContaining("subscriptions[2] (three): ordered: 'yes' is not true or false; write `ordered: true`");
     }
 
     @Test

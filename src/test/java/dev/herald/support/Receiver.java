@@ -67,6 +67,11 @@ public final class Receiver implements AutoCloseable {
         scripts.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(responses));
     }
 
+    /** The next requests to {@code path} whose body contains {@code marker} get these answers in order. */
+    public void script(String path, String marker, Response... responses) {
+        script(path + "\u0000" + marker, responses);
+    }
+
     public List<Request> requests(String path) {
         List<Request> out = new ArrayList<>();
         for (Request r : requests) if (r.path().equals(path)) out.add(r);
@@ -79,8 +84,17 @@ public final class Receiver implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
         String path = ex.getRequestURI().getPath();
         requests.add(new Request(path, headers, body, System.currentTimeMillis()));
+        Response r = null;
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (var e : scripts.entrySet()) {
+            int cut = e.getKey().indexOf('\u0000');
+            if (cut > 0 && e.getKey().substring(0, cut).equals(path) && text.contains(e.getKey().substring(cut + 1))) {
+                r = e.getValue().poll();
+                if (r != null) break;
+            }
+        }
         Deque<Response> script = scripts.get(path);
-        Response r = script == null ? null : script.poll();
+        if (r == null && script != null) r = script.poll();
         if (r == null) r = Response.of(200);
         if (r.delayMillis() > 0) {
             try {
