@@ -1,6 +1,21 @@
 package dev.herald.config;
 
+import dev.herald.admin.AdminApi;
+import dev.herald.admin.Replays;
 import dev.herald.broker.EmbeddedBroker;
+import dev.herald.broker.Publisher;
+import dev.herald.health.BrokerReadiness;
+import dev.herald.health.StoreReadiness;
+import dev.herald.http.ApiKeys;
+import dev.herald.http.Auth;
+import dev.herald.http.IngestApi;
+import dev.herald.http.StaticResources;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.store.AdminQueries;
+import dev.herald.store.IdempotencyKeys;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.channel.Channels;
 import dev.herald.deliver.DeliveryAttempts;
@@ -63,6 +78,17 @@ public final class HeraldConfiguration implements CamelConfiguration {
                             cfg.string("herald.kafka.brokers", "127.0.0.1:9092")), store, catalog);
             subscriptions.load();
             subscriptions.refreshState();
+            Auth auth = new Auth(ApiKeys.parse(cfg.optional("herald.http.ingest-keys").orElse(null), "herald.http.ingest-keys"),
+                    ApiKeys.parse(cfg.optional("herald.http.admin-keys").orElse(null), "herald.http.admin-keys"));
+            String httpHost = cfg.string("herald.http.host", "127.0.0.1");
+            if (auth.open() && !InetAddress.getByName(httpHost).isLoopbackAddress()) {
+                throw new IllegalArgumentException("the HTTP API would listen on " + httpHost + " without API keys; set"
+                        + " herald.http.admin-keys (and herald.http.ingest-keys) with `bin/herald apikey NAME`, or keep herald.http.host=127.0.0.1");
+            }
+            if (auth.open()) {
+                LOG.warn("No API keys are set (herald.http.ingest-keys, herald.http.admin-keys): the HTTP API on {} serves anyone"
+                        + " on this machine. Set keys before exposing it.", httpHost);
+            }
 
             String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
             if (brokerUrl == null) {
@@ -78,6 +104,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             context.addComponent("jms", jmsComponent(pool));
 
             var registry = context.getRegistry();
+            // Camel's metrics service uses this registry too (it looks the name up), so one scrape shows both.
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+            HeraldMetrics metrics = new HeraldMetrics(meters);
+            registry.bind("heraldMetrics", metrics);
             EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
             registry.bind("heraldXmlMapper", events.xmlMapper());
@@ -88,8 +119,21 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
                     Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)));
-            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes,
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics,
                     cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
+
+            Publisher publisher = new Publisher(pool);
+            IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
+            long idempotencyWindow = cfg.duration("herald.http.idempotency-window", Duration.ofHours(24)).toMillis();
+            registry.bind("ingestApi", new IngestApi(auth, events, publisher, idempotency, metrics,
+                    cfg.integer("herald.accept.max-event-bytes", 262_144), cfg.integer("herald.http.max-batch-bytes", 4_194_304),
+                    cfg.integer("herald.http.max-batch-events", 1000), idempotencyWindow));
+            AdminQueries queries = new AdminQueries(store.dataSource());
+            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher)));
+            registry.bind("heraldStatic", new StaticResources());
+            registry.bind("storeReadiness", new StoreReadiness(store));
+            registry.bind("brokerReadiness", new BrokerReadiness(pool));
+            gauges(metrics, broker, subscriptions);
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
                     cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
@@ -99,13 +143,25 @@ public final class HeraldConfiguration implements CamelConfiguration {
             LaneSweeper sweeper = new LaneSweeper(lanes, context,
                     cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
             // Stopped after the routes, in reverse order: writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, sweeper, refresh, reload), true, true);
+            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, sweeper, refresh, reload,
+                    () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
             store.close();
             throw e;
         }
+    }
+
+    /** Queue depths (embedded broker; an external Artemis cluster exports its own) and disabled subscriptions. */
+    private static void gauges(HeraldMetrics metrics, EmbeddedBroker broker, SubscriptionRegistry subscriptions) {
+        if (broker != null) {
+            for (String queue : new String[] {"herald.events", "herald.deliveries", "herald.dead", "herald.rejected", "herald.log"}) {
+                metrics.gauge("herald.queue.depth", "Messages waiting on a Herald queue (scheduled retries included)", "queue", queue,
+                        broker, b -> b.isStarted() ? b.messageCount(queue) : Double.NaN);
+            }
+        }
+        metrics.gauge("herald.subscriptions.disabled", "Subscriptions disabled (410 Gone, or by an operator)", subscriptions::disabledCount);
     }
 
     private static String hostname() {
@@ -140,6 +196,10 @@ public final class HeraldConfiguration implements CamelConfiguration {
         return jms;
     }
 
+    private interface Purge {
+        int run() throws Exception;
+    }
+
     /** Starts the writer and the state refresher with the context; stops everything after the routes. */
     private static final class Lifecycle extends ServiceSupport {
         private final EmbeddedBroker broker;
@@ -148,13 +208,15 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final StoreWriter writer;
         private final SubscriptionRegistry subscriptions;
         private final LaneSweeper sweeper;
+        private final Purge purge;
         private final long refreshMillis;
         private final long reloadMillis;
         private ScheduledExecutorService timer;
 
         Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
-                  SubscriptionRegistry subscriptions, LaneSweeper sweeper, long refreshMillis, long reloadMillis) {
+                  SubscriptionRegistry subscriptions, LaneSweeper sweeper, long refreshMillis, long reloadMillis, Purge purge) {
             this.sweeper = sweeper;
+            this.purge = purge;
             this.reloadMillis = reloadMillis;
             this.broker = broker;
             this.pool = pool;
@@ -174,6 +236,13 @@ public final class HeraldConfiguration implements CamelConfiguration {
             });
             timer.scheduleWithFixedDelay(subscriptions::refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(sweeper, sweeper.periodMillis(), sweeper.periodMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    purge.run();
+                } catch (Exception e) {
+                    LOG.warn("Could not purge expired idempotency keys (tried again later): {}", e.getMessage());
+                }
+            }, 1, 60, TimeUnit.MINUTES);
             if (reloadMillis > 0) {
                 timer.scheduleWithFixedDelay(subscriptions::reloadIfChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
             }

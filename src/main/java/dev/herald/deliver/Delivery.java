@@ -10,13 +10,30 @@ import java.util.UUID;
  * the event and subscription ids, so it is the same across retries and re-dispatch (it is the
  * {@code webhook-id}); {@code attempt} is the number of the attempt this message asks for.
  * {@code orderingKey} is set when the subscription is ordered: the delivery waits its turn in that
- * key's lane ({@link dev.herald.store.OrderingLanes}).
+ * key's lane ({@link dev.herald.store.OrderingLanes}). {@code scheduleFrom} is the attempt number at
+ * which the retry schedule (re)started: 1, or the first attempt of a replay or re-send, which gets a
+ * whole schedule again while its attempt numbers keep counting.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey) {
+public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey,
+                       Integer scheduleFrom) {
 
     public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event) {
-        this(id, eventId, subscriptionId, attempt, event, null);
+        this(id, eventId, subscriptionId, attempt, event, null, null);
+    }
+
+    public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey) {
+        this(id, eventId, subscriptionId, attempt, event, orderingKey, null);
+    }
+
+    /** This attempt's place in the retry schedule (1 = the first). */
+    public int scheduled() {
+        return attempt - (scheduleFrom == null ? 1 : scheduleFrom) + 1;
+    }
+
+    /** The same delivery made again from attempt {@code next}, with a fresh schedule (replay, re-send). */
+    public Delivery again(int next) {
+        return new Delivery(id, eventId, subscriptionId, next, event, orderingKey, next);
     }
 
     public static String idFor(String eventId, String subscriptionId) {
@@ -25,6 +42,6 @@ public record Delivery(String id, String eventId, String subscriptionId, int att
     }
 
     public Delivery nextAttempt() {
-        return new Delivery(id, eventId, subscriptionId, attempt + 1, event, orderingKey);
+        return new Delivery(id, eventId, subscriptionId, attempt + 1, event, orderingKey, scheduleFrom);
     }
 }

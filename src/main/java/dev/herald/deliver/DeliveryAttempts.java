@@ -3,6 +3,7 @@ package dev.herald.deliver;
 import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
 import dev.herald.event.Json;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.LogRecord;
 import dev.herald.store.OrderingLanes;
 import dev.herald.subscription.Subscription;
@@ -49,12 +50,15 @@ public final class DeliveryAttempts {
     private final SubscriptionRegistry subscriptions;
     private final Channels channels;
     private final OrderingLanes lanes;
+    private final HeraldMetrics metrics;
     private final String instanceId;
 
-    public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, String instanceId) {
+    public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, HeraldMetrics metrics,
+                            String instanceId) {
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.lanes = lanes;
+        this.metrics = metrics;
         this.instanceId = instanceId;
     }
 
@@ -131,19 +135,20 @@ public final class DeliveryAttempts {
             outcome = "dead";
             reason = result.reason();
             subscriptions.disable(d.subscriptionId(), result.reason() + " (" + s.url() + ")");
-        } else if (s.retry().exhaustedAfter(d.attempt())) {
+        } else if (s.retry().exhaustedAfter(d.scheduled())) {
             outcome = "dead";
-            reason = "gave up after " + d.attempt() + " attempt(s) (the schedule is " + s.retry() + "); last: " + result.reason();
+            reason = "gave up after " + d.scheduled() + " attempt(s) (the schedule is " + s.retry() + "); last: " + result.reason();
         } else {
             outcome = "retrying";
             reason = result.reason();
             Duration delay = result.retryAfter() != null
                     ? (result.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter())
-                    : s.retry().delayBefore(d.attempt() + 1);
+                    : s.retry().delayBefore(d.scheduled() + 1);
             nextAt = now + delay.toMillis();
         }
         m.getHeaders().clear();
         exchange.setProperty(OUTCOME, outcome);
+        metrics.attempt(exchange, outcome, exchange.getProperty(CHANNEL, String.class), d.subscriptionId(), latency);
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
                 d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt,
                 instanceId)));

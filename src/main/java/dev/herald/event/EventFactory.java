@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLInputFactory;
+import dev.herald.metrics.HeraldMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -70,6 +71,8 @@ public final class EventFactory {
     public byte[] accept(Exchange exchange) {
         CloudEvent event = toEvent(exchange.getMessage());
         exchange.getMessage().setHeader("herald_event_id", event.id());
+        exchange.setProperty(HeraldMetrics.EVENT_TYPE, event.type());
+        exchange.setProperty(HeraldMetrics.EVENT_SOURCE, event.source());
         if (event.orderingkey() != null) {
             exchange.getMessage().setHeader("JMSXGroupID", event.orderingkey());
         } else {

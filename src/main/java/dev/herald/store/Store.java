@@ -124,10 +124,18 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
+    /** True when the database answers within two seconds (readiness asks often, and must not hang). */
     public boolean reachable() {
-        try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException e) {
+        java.util.concurrent.CompletableFuture<Boolean> check = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                return c.isValid(2);
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        try {
+            return check.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
             return false;
         }
     }

@@ -17,7 +17,7 @@ public final class SubscriptionIndex {
     private final Map<String, List<Subscription>> exact = new HashMap<>();
     private final Map<String, List<Subscription>> prefixes = new HashMap<>();
     private final List<Subscription> general = new ArrayList<>();
-    private final Map<String, Subscription> byId = new HashMap<>();
+    private final Map<String, Subscription> byId = new java.util.LinkedHashMap<>();
 
     public SubscriptionIndex(List<Subscription> subscriptions) {
         for (Subscription s : subscriptions) {

@@ -128,4 +128,20 @@ public final class SubscriptionRegistry {
         disabled.put(id, reason);
         LOG.warn("Subscription {} disabled: {}", id, reason);
     }
+
+    public void enable(String id) throws SQLException {
+        store.setSubscriptionEnabled(id, true, null);
+        disabled.remove(id);
+        LOG.info("Subscription {} enabled", id);
+    }
+
+    /** The subscriptions in force, in file order. */
+    public List<Subscription> all() {
+        return List.copyOf(index.all());
+    }
+
+    /** How many subscriptions in force are disabled. */
+    public int disabledCount() {
+        return (int) index.all().stream().filter(s -> disabled.containsKey(s.id())).count();
+    }
 }

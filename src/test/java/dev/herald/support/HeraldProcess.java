@@ -26,10 +26,22 @@ public final class HeraldProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", classpath, "-Dlog4j2.configurationFile=log4j2.xml", "dev.herald.Herald"));
         settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        // Several instances run side by side: each gets its own HTTP and management ports.
+        for (String port : List.of("herald.http.port", "herald.management.port")) {
+            if (!settings.containsKey(port)) cmd.add("--" + port + "=" + freePort());
+        }
         return cmd;
     }
 
     /** Starts Herald and waits until its routes run; a Herald that fails to start is not left behind. */
+    private static int freePort() {
+        try {
+            return TestHerald.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static HeraldProcess start(Map<String, String> settings, Map<String, String> env, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command(settings)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);

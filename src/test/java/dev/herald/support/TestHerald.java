@@ -51,6 +51,8 @@ public final class TestHerald implements AutoCloseable {
                 subscriptions.replace("SECRET_FILE", t.dir.resolve("secret").toString()));
         t.overrides.put("herald.data.dir", t.dir.resolve("data").toString());
         t.overrides.put("herald.broker.port", Integer.toString(freePort()));
+        t.overrides.put("herald.http.port", Integer.toString(freePort()));
+        t.overrides.put("herald.management.port", Integer.toString(freePort()));
         t.overrides.put("herald.store.url", "jdbc:h2:file:" + t.dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
         t.overrides.put("herald.subscriptions.file", t.dir.resolve("subscriptions.yaml").toString());
         t.overrides.put("herald.retry.jitter", "0");
@@ -105,6 +107,16 @@ public final class TestHerald implements AutoCloseable {
 
     public int brokerPort() {
         return Integer.parseInt(overrides.get("herald.broker.port"));
+    }
+
+    /** Herald's HTTP API, such as {@code http://127.0.0.1:PORT/events}. */
+    public String http(String path) {
+        return "http://127.0.0.1:" + overrides.get("herald.http.port") + path;
+    }
+
+    /** The management server: health and metrics. */
+    public String management(String path) {
+        return "http://127.0.0.1:" + overrides.get("herald.management.port") + path;
     }
 
     public String storeUrl() {

@@ -1,0 +1,243 @@
+package dev.herald.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.event.Json;
+import dev.herald.http.Auth;
+import dev.herald.http.HttpProblem;
+import dev.herald.http.HttpResponses;
+import dev.herald.store.AdminQueries;
+import dev.herald.subscription.Subscription;
+import dev.herald.subscription.SubscriptionRegistry;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The admin API under {@code /api} (docs/openapi.yaml): read what happened to every event, replay
+ * dead letters, re-send events, and manage subscriptions. Every call needs an admin key.
+ */
+public final class AdminApi {
+
+    static final int MAX_LIMIT = 500;
+
+    private final Auth auth;
+    private final AdminQueries queries;
+    private final SubscriptionRegistry subscriptions;
+    private final Replays replays;
+
+    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays) {
+        this.auth = auth;
+        this.queries = queries;
+        this.subscriptions = subscriptions;
+        this.replays = replays;
+    }
+
+    private interface Call {
+        Object run(Exchange exchange) throws Exception;
+    }
+
+    private void admin(Exchange exchange, int status, Call call) {
+        HttpResponses.serve(exchange, ex -> {
+            auth.admin(ex);
+            Object body = call.run(ex);
+            HttpResponses.json(ex, status, body);
+        });
+    }
+
+    public void listEvents(Exchange exchange) {
+        admin(exchange, 200, ex -> page(queries.events(filter(ex)), ex));
+    }
+
+    public void getEvent(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            Map<String, Object> e = found(queries.event(path(ex, "id")), "event", path(ex, "id"));
+            e.put("deliveries", queries.deliveriesOf(path(ex, "id")));
+            return e;
+        });
+    }
+
+    public void listEventDeliveries(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            found(queries.event(path(ex, "id")), "event", path(ex, "id"));
+            return Map.of("items", queries.deliveriesOf(path(ex, "id")));
+        });
+    }
+
+    public void getDelivery(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            Map<String, Object> d = found(queries.delivery(path(ex, "id")), "delivery", path(ex, "id"));
+            d.put("attempts", queries.attemptsOf(path(ex, "id")));
+            return d;
+        });
+    }
+
+    public void listDeliveryAttempts(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            found(queries.delivery(path(ex, "id")), "delivery", path(ex, "id"));
+            return Map.of("items", queries.attemptsOf(path(ex, "id")));
+        });
+    }
+
+    public void listDeadLetters(Exchange exchange) {
+        admin(exchange, 200, ex -> page(queries.deadLetters(filter(ex)), ex));
+    }
+
+    public void replayDeadLetter(Exchange exchange) {
+        admin(exchange, 202, ex -> replays.one(path(ex, "id")));
+    }
+
+    public void replayDeadLetters(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            JsonNode body = jsonBody(ex);
+            AdminQueries.Filter f = new AdminQueries.Filter(null, null, text(body, "subscription"), instant(text(body, "from"), "from"),
+                    instant(text(body, "to"), "to"), false, body.path("limit").asInt(Replays.MAX_BULK), 0);
+            if (f.subscription() == null && f.from() == null && f.to() == null) {
+                throw new HttpProblem(400, "say which dead letters to replay: give \"subscription\" and/or a time window \"from\"/\"to\""
+                        + " (ISO-8601), and \"dryRun\": true to count them first");
+            }
+            return replays.bulk(f, body.path("dryRun").asBoolean(false));
+        });
+    }
+
+    public void resendEvent(Exchange exchange) {
+        admin(exchange, 202, ex -> {
+            String sub = text(jsonBody(ex), "subscription");
+            if (sub == null) throw new HttpProblem(400, "name the subscription to re-send to: {\"subscription\": \"acme-orders\"}");
+            return replays.resend(path(ex, "id"), sub);
+        });
+    }
+
+    public void listSubscriptions(Exchange exchange) {
+        admin(exchange, 200, ex -> Map.of("items", subscriptions.all().stream().map(this::describe).toList()));
+    }
+
+    public void getSubscription(Exchange exchange) {
+        admin(exchange, 200, ex -> describe(subscription(path(ex, "id"))));
+    }
+
+    public void disableSubscription(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            Subscription s = subscription(path(ex, "id"));
+            String reason = text(jsonBody(ex), "reason");
+            subscriptions.disable(s.id(), reason == null ? "disabled by an operator" : reason);
+            return describe(s);
+        });
+    }
+
+    public void enableSubscription(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            Subscription s = subscription(path(ex, "id"));
+            subscriptions.enable(s.id());
+            return describe(s);
+        });
+    }
+
+    public void testSubscription(Exchange exchange) {
+        admin(exchange, 202, ex -> replays.test(subscription(path(ex, "id"))));
+    }
+
+    private Subscription subscription(String id) {
+        Subscription s = subscriptions.all().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+        return found(s, "subscription", id);
+    }
+
+    private Map<String, Object> describe(Subscription s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("description", s.description());
+        m.put("types", s.types().stream().map(t -> t.text()).toList());
+        m.put("channel", s.channel());
+        // Only a webhook's URL is shown: a Slack URL is a secret, other parameters may be.
+        if ("webhook".equals(s.channel())) m.put("url", s.url().toString());
+        m.put("filtered", s.filter() != null);
+        m.put("ordered", s.ordered());
+        m.put("retry", s.retry().toString());
+        String reason = subscriptions.disabledReason(s.id());
+        m.put("state", reason == null ? "enabled" : "disabled");
+        if (reason != null) m.put("disabledReason", reason);
+        return m;
+    }
+
+    private static Map<String, Object> page(List<Map<String, Object>> items, Exchange ex) {
+        int limit = limit(ex);
+        int offset = offset(ex);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", items);
+        m.put("limit", limit);
+        m.put("offset", offset);
+        m.put("nextOffset", items.size() < limit ? null : offset + limit);
+        return m;
+    }
+
+    private static AdminQueries.Filter filter(Exchange ex) {
+        return new AdminQueries.Filter(query(ex, "type"), query(ex, "source"), query(ex, "subscription"),
+                instant(query(ex, "from"), "from"), instant(query(ex, "to"), "to"), "true".equals(query(ex, "includeReplayed")),
+                limit(ex), offset(ex));
+    }
+
+    private static int limit(Exchange ex) {
+        int n = integer(query(ex, "limit"), "limit", 50);
+        if (n < 1 || n > MAX_LIMIT) throw new HttpProblem(400, "limit must be 1-" + MAX_LIMIT);
+        return n;
+    }
+
+    private static int offset(Exchange ex) {
+        int n = integer(query(ex, "offset"), "offset", 0);
+        if (n < 0) throw new HttpProblem(400, "offset must be 0 or more");
+        return n;
+    }
+
+    private static int integer(String v, String name, int dflt) {
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new HttpProblem(400, name + " '" + v + "' is not a whole number");
+        }
+    }
+
+    static Instant instant(String v, String name) {
+        if (v == null) return null;
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new HttpProblem(400, name + " '" + v + "' is not an ISO-8601 instant such as 2026-11-27T09:00:00Z");
+        }
+    }
+
+    private static String query(Exchange ex, String name) {
+        String v = ex.getMessage().getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static String path(Exchange ex, String name) {
+        return ex.getMessage().getHeader(name, String.class);
+    }
+
+    private static JsonNode jsonBody(Exchange ex) {
+        String body = ex.getMessage().getBody(String.class);
+        if (body == null || body.isBlank()) return Json.MAPPER.createObjectNode();
+        try {
+            JsonNode n = Json.tree(body);
+            if (!n.isObject()) throw new HttpProblem(400, "the body must be a JSON object");
+            return n;
+        } catch (HttpProblem p) {
+            throw p;
+        } catch (RuntimeException e) {
+            throw new HttpProblem(400, "the body is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    static <T> T found(T value, String what, String id) {
+        if (value == null) throw new HttpProblem(404, "no " + what + " with id '" + id + "'");
+        return value;
+    }
+}

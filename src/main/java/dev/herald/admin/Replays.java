@@ -1,0 +1,141 @@
+package dev.herald.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.Publisher;
+import dev.herald.deliver.Delivery;
+import dev.herald.deliver.OperationalEvents;
+import dev.herald.event.CloudEvent;
+import dev.herald.event.Json;
+import dev.herald.http.HttpProblem;
+import dev.herald.store.AdminQueries;
+import dev.herald.store.LogRecord;
+import dev.herald.subscription.Subscription;
+import dev.herald.subscription.SubscriptionRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts deliveries back on {@code herald.deliveries}: a dead letter (one, or in bulk by subscription
+ * and time window), any past event to one subscription, or a test event. A replayed delivery keeps
+ * its id (the partner's {@code webhook-id}), continues its attempt numbers and gets a whole retry
+ * schedule again. A dead letter is marked replayed before it is sent, so two operators cannot
+ * replay it twice; if sending fails the mark is taken back.
+ */
+public final class Replays {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replays.class);
+    static final int MAX_BULK = 10_000;
+    private static final int CHUNK = 200;
+
+    private final AdminQueries queries;
+    private final SubscriptionRegistry subscriptions;
+    private final Publisher publisher;
+
+    public Replays(AdminQueries queries, SubscriptionRegistry subscriptions, Publisher publisher) {
+        this.queries = queries;
+        this.subscriptions = subscriptions;
+        this.publisher = publisher;
+    }
+
+    public Map<String, Object> one(String deliveryId) throws Exception {
+        Map<String, Object> dl = AdminApi.found(queries.deadLetter(deliveryId), "dead letter", deliveryId);
+        if (dl.get("replayedAt") != null) {
+            throw new HttpProblem(409, "dead letter " + deliveryId + " was already replayed at " + dl.get("replayedAt")
+                    + "; its delivery's attempts show how that went");
+        }
+        Delivery d = Json.read((String) dl.get("delivery"), Delivery.class);
+        requireDeliverable(d.subscriptionId());
+        Delivery again = d.again(Math.max(queries.attemptCount(deliveryId), d.attempt()) + 1);
+        if (!queries.markReplayed(deliveryId, true)) throw new HttpProblem(409, "dead letter " + deliveryId + " is being replayed already");
+        send(List.of(again));
+        LOG.info("Replayed dead letter {} to {} (attempt {})", deliveryId, d.subscriptionId(), again.attempt());
+        return Map.of("deliveryId", deliveryId, "subscriptionId", d.subscriptionId(), "attempt", again.attempt());
+    }
+
+    public Map<String, Object> bulk(AdminQueries.Filter filter, boolean dryRun) throws Exception {
+        if (filter.limit() < 1 || filter.limit() > MAX_BULK) throw new HttpProblem(400, "limit must be 1-" + MAX_BULK);
+        if (filter.subscription() != null) requireDeliverable(filter.subscription());
+        List<Map<String, Object>> rows = queries.deadLettersToReplay(filter);
+        List<String> ids = new ArrayList<>();
+        if (dryRun) {
+            rows.forEach(r -> ids.add((String) r.get("deliveryId")));
+        } else {
+            for (int i = 0; i < rows.size(); i += CHUNK) {
+                List<Delivery> chunk = new ArrayList<>();
+                List<String> marked = new ArrayList<>();
+                for (Map<String, Object> r : rows.subList(i, Math.min(rows.size(), i + CHUNK))) {
+                    Delivery d = Json.read((String) r.get("delivery"), Delivery.class);
+                    if (subscriptions.byId(d.subscriptionId()) == null || subscriptions.disabledReason(d.subscriptionId()) != null) continue;
+                    if (!queries.markReplayed(d.id(), true)) continue; // replayed by someone else meanwhile
+                    marked.add(d.id());
+                    chunk.add(d.again(Math.max(queries.attemptCount(d.id()), d.attempt()) + 1));
+                }
+                try {
+                    send(chunk);
+                } catch (Exception e) {
+                    for (String id : marked) queries.markReplayed(id, false);
+                    throw e;
+                }
+                ids.addAll(marked);
+            }
+            LOG.info("Replayed {} dead letter(s) (subscription {}, from {}, to {})", ids.size(), filter.subscription(),
+                    filter.from(), filter.to());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dryRun", dryRun);
+        m.put("count", ids.size());
+        m.put("deliveries", ids);
+        return m;
+    }
+
+    public Map<String, Object> resend(String eventId, String subscriptionId) throws Exception {
+        JsonNode event = AdminApi.found(queries.eventPayload(eventId), "event", eventId);
+        requireDeliverable(subscriptionId);
+        String id = Delivery.idFor(eventId, subscriptionId);
+        int next = queries.attemptCount(id) + 1;
+        send(List.of(new Delivery(id, eventId, subscriptionId, next, event, null, next)));
+        LOG.info("Re-sent event {} to {} (delivery {}, attempt {})", eventId, subscriptionId, id, next);
+        return Map.of("deliveryId", id, "subscriptionId", subscriptionId, "attempt", next);
+    }
+
+    /** A {@code herald.test} event delivered to this subscription only (recorded like any event). */
+    public Map<String, Object> test(Subscription s) throws Exception {
+        requireDeliverable(s.id());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("message", "A test event from Herald: if you can read this, delivery to " + s.id() + " works.");
+        data.put("subscription", s.id());
+        String eventId = UUID.randomUUID().toString();
+        JsonNode event = Json.MAPPER.valueToTree(new CloudEvent(CloudEvent.SPEC_VERSION, eventId, OperationalEvents.SOURCE,
+                "herald.test", s.id(), Instant.now().toString(), "application/json", null, Json.MAPPER.valueToTree(data)));
+        Delivery d = new Delivery(Delivery.idFor(eventId, s.id()), eventId, s.id(), 1, event);
+        publisher.send(List.of(
+                new Publisher.Outgoing("herald.deliveries", Json.string(d)),
+                new Publisher.Outgoing("herald.log", Json.string(new LogRecord.Dispatched(event, System.currentTimeMillis(),
+                        List.of(new LogRecord.Target(d.id(), s.id())))))));
+        return Map.of("eventId", eventId, "deliveryId", d.id(), "subscriptionId", s.id());
+    }
+
+    private void requireDeliverable(String subscriptionId) {
+        if (subscriptions.byId(subscriptionId) == null) {
+            throw new HttpProblem(409, "subscription '" + subscriptionId + "' is not in config/subscriptions.yaml any more;"
+                    + " nothing can be delivered to it");
+        }
+        String disabled = subscriptions.disabledReason(subscriptionId);
+        if (disabled != null) {
+            throw new HttpProblem(409, "subscription '" + subscriptionId + "' is disabled (" + disabled + "); enable it first:"
+                    + " POST /api/subscriptions/" + subscriptionId + "/enable");
+        }
+    }
+
+    private void send(List<Delivery> deliveries) throws Exception {
+        List<Publisher.Outgoing> out = new ArrayList<>();
+        for (Delivery d : deliveries) out.add(new Publisher.Outgoing("herald.deliveries", Json.string(d)));
+        publisher.send(out);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.herald.broker;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends several messages to Herald's queues in one JMS transaction, for work that does not start
+ * from a JMS consumer (HTTP ingest, the admin API): when {@link #send} returns, all of them are on
+ * the broker's disk; when it throws, none are.
+ */
+public final class Publisher {
+
+    /** One message: the queue, the text body and its string properties (such as JMSXGroupID). */
+    public record Outgoing(String queue, String body, Map<String, String> properties) {
+        public Outgoing(String queue, String body) {
+            this(queue, body, Map.of());
+        }
+    }
+
+    private final ConnectionFactory connections;
+
+    public Publisher(ConnectionFactory connections) {
+        this.connections = connections;
+    }
+
+    public void send(List<Outgoing> messages) throws JMSException {
+        if (messages.isEmpty()) return;
+        try (Connection c = connections.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
+            try {
+                for (Outgoing o : messages) {
+                    try (MessageProducer p = s.createProducer(s.createQueue(o.queue()))) {
+                        TextMessage m = s.createTextMessage(o.body());
+                        for (var e : o.properties().entrySet()) m.setStringProperty(e.getKey(), e.getValue());
+                        p.send(m);
+                    }
+                }
+                s.commit();
+            } catch (JMSException | RuntimeException e) {
+                s.rollback();
+                throw e;
+            }
+        }
+    }
+}

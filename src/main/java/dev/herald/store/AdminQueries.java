@@ -1,0 +1,195 @@
+package dev.herald.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.event.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * What the admin API reads from the store: events, deliveries, attempts and dead letters, as rows
+ * ready to be JSON (timestamps as ISO-8601 instants). Filters are optional; paging is limit/offset.
+ */
+public final class AdminQueries {
+
+    /** Optional filters on a time-ordered list. */
+    public record Filter(String type, String source, String subscription, Instant from, Instant to, boolean includeReplayed,
+                         int limit, int offset) {}
+
+    private final DataSource dataSource;
+
+    public AdminQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<Map<String, Object>> events(Filter f) throws SQLException {
+        Where w = new Where();
+        w.eq("type", f.type()).eq("source", f.source()).range("received_at", f.from(), f.to());
+        return rows("select id, type, source, subject, event_time as time, received_at from events" + w.sql()
+                + " order by received_at desc, id desc limit ? offset ?", w.args(f.limit(), f.offset()));
+    }
+
+    public Map<String, Object> event(String id) throws SQLException {
+        List<Map<String, Object>> r = rows("select id, type, source, subject, event_time as time, received_at, payload from events where id = ?",
+                List.of(id));
+        if (r.isEmpty()) return null;
+        Map<String, Object> e = r.get(0);
+        e.put("event", Json.tree((String) e.remove("payload")));
+        return e;
+    }
+
+    public JsonNode eventPayload(String id) throws SQLException {
+        Map<String, Object> e = event(id);
+        return e == null ? null : (JsonNode) e.get("event");
+    }
+
+    public List<Map<String, Object>> deliveriesOf(String eventId) throws SQLException {
+        return rows("select id, event_id, subscription_id, status, attempts, last_status_code, last_error, next_attempt_at,"
+                + " created_at, updated_at from deliveries where event_id = ? order by subscription_id", List.of(eventId));
+    }
+
+    public Map<String, Object> delivery(String id) throws SQLException {
+        List<Map<String, Object>> r = rows("select id, event_id, subscription_id, status, attempts, last_status_code, last_error,"
+                + " next_attempt_at, created_at, updated_at from deliveries where id = ?", List.of(id));
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    public List<Map<String, Object>> attemptsOf(String deliveryId) throws SQLException {
+        return rows("select attempt, started_at, latency_ms, status_code, response_excerpt, error, outcome, next_attempt_at,"
+                + " instance_id from attempts where delivery_id = ? order by attempt, started_at", List.of(deliveryId));
+    }
+
+    public List<Map<String, Object>> deadLetters(Filter f) throws SQLException {
+        Where w = deadLetterWhere(f);
+        return rows("select delivery_id, event_id, subscription_id, reason, dead_at, replayed_at from dead_letters" + w.sql()
+                + " order by dead_at desc, delivery_id limit ? offset ?", w.args(f.limit(), f.offset()));
+    }
+
+    /** The dead letters a filter selects (not yet replayed), oldest first, with their stored delivery. */
+    public List<Map<String, Object>> deadLettersToReplay(Filter f) throws SQLException {
+        Where w = deadLetterWhere(new Filter(null, null, f.subscription(), f.from(), f.to(), false, f.limit(), 0));
+        return rows("select delivery_id, subscription_id, delivery from dead_letters" + w.sql()
+                + " order by dead_at, delivery_id limit ?", w.args(f.limit()));
+    }
+
+    public Map<String, Object> deadLetter(String deliveryId) throws SQLException {
+        List<Map<String, Object>> r = rows("select delivery_id, subscription_id, delivery, replayed_at from dead_letters where delivery_id = ?",
+                List.of(deliveryId));
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    /** Marks a dead letter replayed; false when it is gone or was replayed meanwhile (someone else replays it). */
+    public boolean markReplayed(String deliveryId, boolean replayed) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement up = c.prepareStatement(replayed
+                     ? "update dead_letters set replayed_at = ? where delivery_id = ? and replayed_at is null"
+                     : "update dead_letters set replayed_at = null where delivery_id = ? and replayed_at is not null")) {
+            if (replayed) {
+                up.setTimestamp(1, Timestamp.from(Instant.now()));
+                up.setString(2, deliveryId);
+            } else {
+                up.setString(1, deliveryId);
+            }
+            return up.executeUpdate() == 1;
+        }
+    }
+
+    /** How many attempts the store has seen for a delivery (0 if none). */
+    public int attemptCount(String deliveryId) throws SQLException {
+        List<Map<String, Object>> r = rows("select max(attempt) as n from attempts where delivery_id = ?", List.of(deliveryId));
+        Object n = r.get(0).get("n");
+        return n == null ? 0 : ((Number) n).intValue();
+    }
+
+    private static Where deadLetterWhere(Filter f) {
+        Where w = new Where();
+        w.eq("subscription_id", f.subscription()).range("dead_at", f.from(), f.to());
+        if (!f.includeReplayed()) w.raw("replayed_at is null");
+        return w;
+    }
+
+    private List<Map<String, Object>> rows(String sql, List<Object> args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        Object v = rs.getObject(i);
+                        if (v instanceof Timestamp t) v = t.toInstant().toString();
+                        row.put(camel(md.getColumnLabel(i).toLowerCase()), v);
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** snake_case column → camelCase JSON field. */
+    private static String camel(String column) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : column.toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    /** A WHERE clause built from the filters that are set. */
+    private static final class Where {
+        private final List<String> parts = new ArrayList<>();
+        private final List<Object> args = new ArrayList<>();
+
+        Where eq(String column, String value) {
+            if (value != null && !value.isBlank()) {
+                parts.add(column + " = ?");
+                args.add(value);
+            }
+            return this;
+        }
+
+        Where range(String column, Instant from, Instant to) {
+            if (from != null) {
+                parts.add(column + " >= ?");
+                args.add(Timestamp.from(from));
+            }
+            if (to != null) {
+                parts.add(column + " < ?");
+                args.add(Timestamp.from(to));
+            }
+            return this;
+        }
+
+        Where raw(String condition) {
+            parts.add(condition);
+            return this;
+        }
+
+        String sql() {
+            return parts.isEmpty() ? "" : " where " + String.join(" and ", parts);
+        }
+
+        List<Object> args(Object... more) {
+            List<Object> all = new ArrayList<>(args);
+            all.addAll(List.of(more));
+            return all;
+        }
+    }
+}
