@@ -13,8 +13,7 @@ import dev.herald.http.StaticResources;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.AdminQueries;
 import dev.herald.store.IdempotencyKeys;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.channel.Channels;
@@ -104,10 +103,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             context.addComponent("jms", jmsComponent(pool));
 
             var registry = context.getRegistry();
-            // Camel's metrics service uses this registry too (it looks the name up), so one scrape shows both.
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry.bind("metricsRegistry", meters);
-            HeraldMetrics metrics = new HeraldMetrics(meters);
+            // Herald's meters go into the registry Camel's metrics service makes and scrapes.
+            HeraldMetrics metrics = new HeraldMetrics(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
             registry.bind("heraldMetrics", metrics);
             EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
@@ -133,7 +130,18 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));
-            gauges(metrics, broker, subscriptions);
+            EmbeddedBroker embedded = broker;
+            context.addStartupListener(new org.apache.camel.StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                    // Only now does Camel's metrics service hold the registry to add them to.
+                    gauges(metrics, embedded, subscriptions);
+                }
+            });
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
                     cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),

@@ -20,14 +20,22 @@ public final class HeraldMetrics {
     public static final String EVENT_TYPE = "heraldEventType";
     public static final String EVENT_SOURCE = "heraldEventSource";
 
-    private final MeterRegistry registry;
+    private final Supplier<MeterRegistry> lookup;
+    private volatile MeterRegistry registry;
 
-    public HeraldMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    /** @param lookup finds the registry Camel's metrics service scrapes (it is made while Camel starts) */
+    public HeraldMetrics(Supplier<MeterRegistry> lookup) {
+        this.lookup = lookup;
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            r = lookup.get();
+            if (r == null) r = new io.micrometer.core.instrument.simple.SimpleMeterRegistry(); // metrics turned off
+            registry = r;
+        }
+        return r;
     }
 
     /** An event is on herald.events (called by the accept step, counted once its transaction completes). */
@@ -39,7 +47,7 @@ public final class HeraldMetrics {
 
     public void accepted(String source, String type) {
         Counter.builder("herald.events.accepted").description("Events accepted onto herald.events")
-                .tag("source", String.valueOf(source)).tag("type", String.valueOf(type)).register(registry).increment();
+                .tag("source", String.valueOf(source)).tag("type", String.valueOf(type)).register(registry()).increment();
     }
 
     /** An input was rejected and kept on herald.rejected; {@code ingress} is the route (or http). */
@@ -50,7 +58,7 @@ public final class HeraldMetrics {
 
     public void rejected(String ingress) {
         Counter.builder("herald.events.rejected").description("Inputs rejected (kept on herald.rejected)")
-                .tag("ingress", String.valueOf(ingress)).register(registry).increment();
+                .tag("ingress", String.valueOf(ingress)).register(registry()).increment();
     }
 
     /** One delivery attempt: its outcome (succeeded, retrying, dead), channel, subscription and duration. */
@@ -58,27 +66,27 @@ public final class HeraldMetrics {
         onSuccess(exchange, () -> {
             Counter.builder("herald.delivery.attempts").description("Delivery attempts by outcome")
                     .tag("outcome", outcome).tag("channel", channel).tag("subscription", subscription)
-                    .register(registry).increment();
+                    .register(registry()).increment();
             if ("retrying".equals(outcome)) {
                 Counter.builder("herald.retries.scheduled").description("Retries scheduled on the broker")
-                        .tag("subscription", subscription).register(registry).increment();
+                        .tag("subscription", subscription).register(registry()).increment();
             }
             if (!"none".equals(channel)) {
                 Timer.builder("herald.delivery.attempt.duration").description("Time from request to answer, per attempt")
                         .tag("channel", channel).tag("subscription", subscription)
                         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                        .register(registry).record(Duration.ofMillis(millis));
+                        .register(registry()).record(Duration.ofMillis(millis));
             }
         });
     }
 
     /** A gauge read when scraped. */
     public <T> void gauge(String name, String description, String tagKey, String tagValue, T target, ToDoubleFunction<T> value) {
-        Gauge.builder(name, target, value).description(description).tag(tagKey, tagValue).register(registry);
+        Gauge.builder(name, target, value).description(description).tag(tagKey, tagValue).register(registry());
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+        Gauge.builder(name, value).description(description).register(registry());
     }
 
     private static void onSuccess(Exchange exchange, Runnable count) {
