@@ -44,4 +44,7 @@ ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
 # The embedded broker's acceptor for legacy clients, when no external broker is configured. It binds
 # herald.broker.host (127.0.0.1): set HERALD_BROKER_HOST=0.0.0.0 to reach it from outside.
 EXPOSE 61616
+# HTTP API and console (herald.http.port), health and metrics (herald.management.port). Both bind
+# herald.http.host (127.0.0.1): set HERALD_HTTP_HOST=0.0.0.0 - which requires API keys.
+EXPOSE 8080 9876
 ENTRYPOINT ["java", "-jar", "herald.jar"]

@@ -25,15 +25,29 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
-/** Small commands behind {@code bin/herald}: {@code secret}, {@code receive} and {@code send}. */
+/** Small commands behind {@code bin/herald}: {@code secret}, {@code apikey}, {@code receive} and {@code send}. */
 public final class Tools {
 
     private Tools() {}
+
+    /** A new API key: the key for the caller, and the entry (its hash) for Herald's settings. */
+    static void apikey(String[] args) {
+        String name = args.length > 1 ? args[1] : "";
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            System.err.println("usage: bin/herald apikey NAME   (NAME: who uses the key, such as shop-backend; letters, digits, . _ -)");
+            System.exit(2);
+        }
+        String key = dev.herald.http.ApiKeys.newKey();
+        System.out.println("key (give it to " + name + ", Herald keeps only its hash): " + key);
+        System.out.println("setting entry (add to herald.http.ingest-keys or herald.http.admin-keys, comma separated): "
+                + name + ":" + dev.herald.http.ApiKeys.hash(key));
+    }
 
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "" : args[0];
         switch (cmd) {
             case "secret" -> System.out.println(WebhookSigner.newSecret());
+            case "apikey" -> apikey(args);
             case "receive" -> receive(args);
             case "send" -> send(args);
             default -> {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The ingest rate of POST /events. Starts Herald on a fresh data directory (embedded Artemis with its
+# persistent journal, H2 store, no subscriptions: this measures taking events in, not delivering),
+# then drives it with wrk on loopback for D seconds per case, C connections:
+#   floor   GET /api/openapi.yaml - the same HTTP server answering from memory (no broker, no disk)
+#   single  POST /events, one 1 KB event per request, answered 202 once committed to herald.events
+#   batch   POST /events, application/cloudevents-batch+json, 100 events of 1 KB per request
+# and prints requests/s and events/s for each. Usage: bench/http-ingest.sh [D=10] [C=16]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D="${1:-10}"; C="${2:-16}"
+HTTP=8190; MGMT=9990; BROKER=61790
+command -v wrk >/dev/null || { echo "bench: installing wrk (Debian package)"; apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+BENCH_DATA="$(mktemp -d)"
+bin/herald secret >/dev/null   # builds if needed
+cleanup() { kill "${HERALD_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$BENCH_DATA"; }
+trap cleanup EXIT
+
+echo "subscriptions: []" > "$BENCH_DATA/subscriptions.yaml"
+java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$BROKER" \
+  --herald.http.port="$HTTP" --herald.management.port="$MGMT" \
+  --herald.store.url="jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE" \
+  --herald.subscriptions.file="$BENCH_DATA/subscriptions.yaml" > "$BENCH_DATA/herald.log" 2>&1 &
+HERALD_PID=$!
+for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done
+grep -q "(herald) started" "$BENCH_DATA/herald.log" || { cat "$BENCH_DATA/herald.log"; exit 1; }
+
+PAD=$(head -c 900 /dev/zero | tr '\0' 'x')
+EVENT="{\"specversion\":\"1.0\",\"source\":\"urn:bench\",\"type\":\"bench.event\",\"data\":{\"pad\":\"$PAD\"}}"
+# Binary mode without ce-id: every request is a new event (Herald makes the id).
+cat > "$BENCH_DATA/single.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["ce-type"] = "bench.event"
+wrk.headers["ce-source"] = "urn:bench"
+wrk.body = '{"pad":"$PAD"}'
+LUA
+cat > "$BENCH_DATA/batch.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/cloudevents-batch+json"
+n = 0
+init = function(args)
+  -- Each wrk thread numbers its events under its own random prefix: ids stay unique.
+  math.randomseed(os.time() + tonumber(tostring({}):sub(10), 16))
+  prefix = tostring(math.random(1, 1000000000))
+end
+request = function()
+  n = n + 1
+  local items = {}
+  for i = 1, 100 do
+    items[i] = '{"specversion":"1.0","id":"b-' .. prefix .. '-' .. n .. '-' .. i
+      .. '","source":"urn:bench","type":"bench.event","data":{"pad":"$PAD"}}'
+  end
+  return wrk.format(nil, nil, nil, "[" .. table.concat(items, ",") .. "]")
+end
+LUA
+
+run() { # name, per-request events, wrk args...
+  local name=$1 per=$2; shift 2
+  local out rps
+  out=$(wrk -t2 -c"$C" -d"${D}s" --latency "$@")
+  rps=$(echo "$out" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
+  printf "%-7s %9.0f requests/s  %9.0f events/s   p50 %s  p99 %s  non-2xx: %s\n" "$name" "$rps" \
+    "$(awk "BEGIN{print $rps * $per}")" "$(echo "$out" | awk '$1=="50%"{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" \
+    "$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' | grep . || echo 0)"
+}
+echo "POST /events on $(nproc) cores, $C connections, ${D}s per case:"
+run floor 0 "http://127.0.0.1:$HTTP/api/openapi.yaml"
+run single 1 -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events"
+run batch 100 -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events"
+ACCEPTED=$(curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^herald_events_accepted_total/{s+=$2} END{printf "%d", s}')
+echo "herald_events_accepted_total after the run: $ACCEPTED"
