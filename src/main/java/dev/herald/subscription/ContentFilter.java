@@ -14,7 +14,7 @@ import java.util.Map;
  * data:
  *   country: [DE, FR]                    # one of these values
  *   total: [{numeric: [">=", 100]}]      # a numeric range
- *   sku: [{prefix: "EU-"}]               # also: suffix, anything-but, exists
+ *   sku: [{prefix: "EU-"}]               # also: suffix, anything-but (values, prefix, suffix), exists
  * $or:
  *   - subject: [{prefix: "vip-"}]
  *   - data: {priority: [high]}
@@ -127,10 +127,15 @@ public final class ContentFilter {
                 return value -> value.isTextual() && value.asText().endsWith(s);
             }
             case "anything-but" -> {
+                if (arg.isObject() && arg.size() == 1 && (arg.has("prefix") || arg.has("suffix"))) {
+                    // {anything-but: {prefix: "test-"}}: text that does not start (end) so.
+                    Node inner = scalarMatcher(arg, at + ".anything-but");
+                    return value -> value.isTextual() && !inner.test(value);
+                }
                 List<JsonNode> excluded = new ArrayList<>();
                 if (arg.isArray()) arg.forEach(excluded::add);
                 else if (arg.isValueNode()) excluded.add(arg);
-                else throw new IllegalArgumentException(at + ".anything-but: write a value or a list of values");
+                else throw new IllegalArgumentException(at + ".anything-but: write a value, a list of values, {prefix: ...} or {suffix: ...}");
                 return value -> value.isValueNode() && excluded.stream().noneMatch(x -> equalsScalar(x, value));
             }
             case "numeric" -> {

@@ -38,6 +38,9 @@ class ContentFilterTest {
         assertThat(matches("data: {sku: [{prefix: US-}]}")).isFalse();
         assertThat(matches("data: {country: [{anything-but: [FR, IT]}]}")).isTrue();
         assertThat(matches("data: {country: [{anything-but: DE}]}")).isFalse();
+        assertThat(matches("data: {sku: [{anything-but: {prefix: US-}}]}")).isTrue();
+        assertThat(matches("data: {sku: [{anything-but: {suffix: '-778'}}]}")).isFalse();
+        assertThat(matches("data: {total: [{anything-but: {prefix: '1'}}]}")).as("anything-but a prefix: text only").isFalse();
         assertThat(matches("data: {total: [{numeric: ['>=', 1000]}]}")).isTrue();
         assertThat(matches("data: {total: [{numeric: ['>', 0, '<', 1000]}]}")).isFalse();
         assertThat(matches("data: {total: [1250.5]}")).isTrue();
