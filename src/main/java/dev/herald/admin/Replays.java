@@ -61,35 +61,42 @@ public final class Replays {
     public Map<String, Object> bulk(AdminQueries.Filter filter, boolean dryRun) throws Exception {
         if (filter.limit() < 1 || filter.limit() > MAX_BULK) throw new HttpProblem(400, "limit must be 1-" + MAX_BULK);
         if (filter.subscription() != null) requireDeliverable(filter.subscription());
-        List<Map<String, Object>> rows = queries.deadLettersToReplay(filter);
+        // Dead letters of subscriptions that are gone or disabled cannot be delivered: left as they are, and counted.
+        List<Delivery> eligible = new ArrayList<>();
+        int skipped = 0;
+        for (Map<String, Object> r : queries.deadLettersToReplay(filter)) {
+            Delivery d = Json.read((String) r.get("delivery"), Delivery.class);
+            if (subscriptions.byId(d.subscriptionId()) == null || subscriptions.disabledReason(d.subscriptionId()) != null) {
+                skipped++;
+            } else {
+                eligible.add(d);
+            }
+        }
         List<String> ids = new ArrayList<>();
         if (dryRun) {
-            rows.forEach(r -> ids.add((String) r.get("deliveryId")));
+            eligible.forEach(d -> ids.add(d.id()));
         } else {
-            for (int i = 0; i < rows.size(); i += CHUNK) {
+            for (int i = 0; i < eligible.size(); i += CHUNK) {
                 List<Delivery> chunk = new ArrayList<>();
-                List<String> marked = new ArrayList<>();
-                for (Map<String, Object> r : rows.subList(i, Math.min(rows.size(), i + CHUNK))) {
-                    Delivery d = Json.read((String) r.get("delivery"), Delivery.class);
-                    if (subscriptions.byId(d.subscriptionId()) == null || subscriptions.disabledReason(d.subscriptionId()) != null) continue;
+                for (Delivery d : eligible.subList(i, Math.min(eligible.size(), i + CHUNK))) {
                     if (!queries.markReplayed(d.id(), true)) continue; // replayed by someone else meanwhile
-                    marked.add(d.id());
                     chunk.add(d.again(Math.max(queries.attemptCount(d.id()), d.attempt()) + 1));
                 }
                 try {
                     send(chunk);
                 } catch (Exception e) {
-                    for (String id : marked) queries.markReplayed(id, false);
+                    for (Delivery d : chunk) queries.markReplayed(d.id(), false);
                     throw e;
                 }
-                ids.addAll(marked);
+                chunk.forEach(d -> ids.add(d.id()));
             }
-            LOG.info("Replayed {} dead letter(s) (subscription {}, from {}, to {})", ids.size(), filter.subscription(),
-                    filter.from(), filter.to());
+            LOG.info("Replayed {} dead letter(s) (subscription {}, from {}, to {}; {} skipped)", ids.size(), filter.subscription(),
+                    filter.from(), filter.to(), skipped);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dryRun", dryRun);
         m.put("count", ids.size());
+        m.put("skipped", skipped);
         m.put("deliveries", ids);
         return m;
     }
