@@ -189,6 +189,16 @@ class AdminApiTest {
     }
 
     @Test
+    void theOpenApiDocumentIsServedWithoutAKey() throws Exception {
+        HttpResponse<String> r = Http.get(herald.http("/api/openapi.yaml"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/yaml");
+        try (var in = AdminApiTest.class.getResourceAsStream("/herald/openapi.yaml")) {
+            assertThat(r.body()).isEqualTo(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void everyAdminCallNeedsTheAdminKey() throws Exception {
         assertThat(Http.get(herald.http("/api/subscriptions")).statusCode()).isEqualTo(401);
         assertThat(Http.post(herald.http("/api/dead-letters/replay"), "application/json", "{\"subscription\": \"flaky\"}").statusCode())
