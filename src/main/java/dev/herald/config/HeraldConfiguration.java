@@ -56,12 +56,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings cfg = new Settings(context);
-        Path dataDir = Path.of(cfg.string("herald.data.dir", "data"));
+        Path dataDir = Path.of(cfg.string("herald.data.dir", "./data"));
         Files.createDirectories(dataDir);
 
         // The store and the subscriptions first: a mistake there stops Herald before it opens ports.
         Store store = new Store(
-                cfg.string("herald.store.url", "jdbc:h2:file:./" + dataDir + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                cfg.string("herald.store.url", "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
                 cfg.optional("herald.store.user").orElse(null),
                 cfg.optional("herald.store.password").orElse(null),
                 cfg.integer("herald.store.pool-size", 8));
