@@ -41,6 +41,9 @@ RUN mkdir -p /app/data && chown herald:herald /app/data
 USER herald
 # Size the heap from the container's memory limit rather than the JVM's default quarter of it.
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
+# config/application.properties allows loopback deliveries for the local demo; a container must
+# not (loopback is the container itself: its management port, its broker).
+ENV HERALD_SSRF_ALLOW=""
 # The embedded broker's acceptor for legacy clients, when no external broker is configured. It binds
 # herald.broker.host (127.0.0.1): set HERALD_BROKER_HOST=0.0.0.0 to reach it from outside.
 EXPOSE 61616

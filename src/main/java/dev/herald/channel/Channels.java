@@ -3,6 +3,7 @@ package dev.herald.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.event.Json;
+import dev.herald.net.AddressGuard;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import java.util.Map;
@@ -12,10 +13,10 @@ public final class Channels {
 
     private final Map<String, Channel> byName;
 
-    public Channels(String userAgent, int excerptBytes, Duration timeout) {
+    public Channels(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
         byName = Map.of(
-                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout),
-                "slack", new SlackChannel(userAgent, excerptBytes, timeout),
+                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout, guard),
+                "slack", new SlackChannel(userAgent, excerptBytes, timeout, guard),
                 "email", new EmailChannel(timeout),
                 "kafka", new KafkaChannel(timeout),
                 "endpoint", new EndpointChannel(timeout));

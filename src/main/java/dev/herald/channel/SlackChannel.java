@@ -3,6 +3,7 @@ package dev.herald.channel;
 import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.deliver.AttemptOutcome;
 import dev.herald.deliver.Delivery;
+import dev.herald.net.AddressGuard;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
@@ -11,8 +12,8 @@ import org.apache.camel.Message;
 /** Slack incoming webhooks over camel-http; Slack says what went wrong in the body. */
 final class SlackChannel extends HttpChannel {
 
-    SlackChannel(String userAgent, int excerptBytes, Duration timeout) {
-        super(userAgent, excerptBytes, timeout);
+    SlackChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
+        super(userAgent, excerptBytes, timeout, guard);
     }
 
     /** Without a transform, Slack gets a short Block Kit summary of the event. */
@@ -24,11 +25,12 @@ final class SlackChannel extends HttpChannel {
     @Override
     public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
         exchange.getMessage().setBody(payload);
-        HttpAnswers.post(exchange.getMessage(), s.url().toString(), userAgent);
+        target(exchange.getMessage(), s.url());
     }
 
     @Override
     public Answer answer(Exchange exchange, Throwable error, long now) {
+        done();
         if (error != null) return Channel.failed(error, timeout);
         Message m = exchange.getMessage();
         Integer status = HttpAnswers.status(m);

@@ -3,6 +3,7 @@ package dev.herald.channel;
 import dev.herald.deliver.AttemptOutcome;
 import dev.herald.deliver.Delivery;
 import dev.herald.deliver.WebhookSigner;
+import dev.herald.net.AddressGuard;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
@@ -11,8 +12,8 @@ import org.apache.camel.Message;
 /** Signed webhooks (Standard Webhooks v1) over camel-http. */
 final class WebhookChannel extends HttpChannel {
 
-    WebhookChannel(String userAgent, int excerptBytes, Duration timeout) {
-        super(userAgent, excerptBytes, timeout);
+    WebhookChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
+        super(userAgent, excerptBytes, timeout, guard);
     }
 
     @Override
@@ -23,11 +24,12 @@ final class WebhookChannel extends HttpChannel {
         m.setHeader("webhook-id", d.id());
         m.setHeader("webhook-timestamp", Long.toString(ts));
         m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, payload, s.signingKeys()));
-        HttpAnswers.post(m, s.url().toString(), userAgent);
+        target(m, s.url());
     }
 
     @Override
     public Answer answer(Exchange exchange, Throwable error, long now) {
+        done();
         if (error != null) return Channel.failed(error, timeout);
         Message m = exchange.getMessage();
         Integer status = HttpAnswers.status(m);

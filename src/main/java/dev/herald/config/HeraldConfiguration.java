@@ -11,6 +11,11 @@ import dev.herald.http.Auth;
 import dev.herald.http.IngestApi;
 import dev.herald.http.StaticResources;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.net.AddressGuard;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 import dev.herald.store.AdminQueries;
 import dev.herald.store.IdempotencyKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,10 +76,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule", RetrySchedule.DEFAULT),
                     cfg.decimal("herald.retry.jitter", 0.2));
             EventCatalog catalog = EventCatalog.load(Path.of(cfg.string("herald.catalog.file", "config/catalog.yaml")));
+            AddressGuard guard = new AddressGuard(cfg.optional("herald.ssrf.allow").orElse(""));
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(
                     Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")),
                     new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry,
-                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092")), store, catalog);
+                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092"), guard), store, catalog);
             subscriptions.load();
             subscriptions.refreshState();
             Auth auth = new Auth(ApiKeys.parse(cfg.optional("herald.http.ingest-keys").orElse(null), "herald.http.ingest-keys"),
@@ -114,8 +120,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             registry.bind("dispatcher", new Dispatcher(subscriptions, store, lanes,
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
+            Duration deliverTimeout = Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
-                    Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000)));
+                    deliverTimeout, guard);
+            // camel-http's client connects through this pool: the guard is its DNS resolver.
+            registry.bind("heraldHttpConnections", httpConnections(guard, deliverTimeout,
+                    cfg.integer("herald.deliver.max-connections", 200), cfg.integer("herald.deliver.max-connections-per-host", 20)));
             registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics,
                     cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
 
@@ -170,6 +180,18 @@ public final class HeraldConfiguration implements CamelConfiguration {
             }
         }
         metrics.gauge("herald.subscriptions.disabled", "Subscriptions disabled (410 Gone, or by an operator)", subscriptions::disabledCount);
+    }
+
+    private static PoolingHttpClientConnectionManager httpConnections(AddressGuard guard, Duration timeout, int total, int perHost) {
+        return PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guard)
+                .setMaxConnTotal(total)
+                .setMaxConnPerRoute(perHost)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(timeout))
+                        .setSocketTimeout(Timeout.of(timeout))
+                        .build())
+                .build();
     }
 
     private static String hostname() {

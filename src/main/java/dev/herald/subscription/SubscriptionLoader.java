@@ -8,6 +8,7 @@ import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 import dev.herald.channel.ChannelContract;
 import dev.herald.deliver.EmailTemplates;
+import dev.herald.net.AddressGuard;
 import dev.herald.event.Json;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.herald.deliver.RetrySchedule;
@@ -40,6 +41,7 @@ public final class SubscriptionLoader {
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
     private final String defaultKafkaBrokers;
+    private final AddressGuard guard;
 
     /** @param placeholders resolves {@code {{env:NAME}}}-style references (Camel's properties component) */
     public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry) {
@@ -48,9 +50,16 @@ public final class SubscriptionLoader {
 
     /** @param defaultKafkaBrokers bootstrap servers for kafka-channel subscriptions that name none */
     public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry, String defaultKafkaBrokers) {
+        this(placeholders, defaultRetry, defaultKafkaBrokers, null);
+    }
+
+    /** @param guard checks webhook and Slack URLs at load (null: not checked here, only at delivery) */
+    public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry, String defaultKafkaBrokers,
+                              AddressGuard guard) {
         this.defaultKafkaBrokers = defaultKafkaBrokers;
         this.placeholders = placeholders;
         this.defaultRetry = defaultRetry;
+        this.guard = guard;
     }
 
     public List<Subscription> load(Path file) {
@@ -197,13 +206,22 @@ public final class SubscriptionLoader {
         }
     }
 
-    private static URI url(String text, List<String> errors) {
+    private URI url(String text, List<String> errors) {
         if (text == null) return null; // reported by the channel contract
         try {
             URI u = new URI(text);
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                 errors.add("parameters.url '" + text + "' must be an absolute http:// or https:// URL");
                 return null;
+            }
+            if (guard != null) {
+                try {
+                    guard.check(u);
+                } catch (AddressGuard.Refused e) {
+                    errors.add("parameters.url: " + e.getMessage());
+                } catch (java.net.UnknownHostException e) {
+                    // Not resolvable from here, now: every delivery checks it again.
+                }
             }
             return u;
         } catch (java.net.URISyntaxException e) {

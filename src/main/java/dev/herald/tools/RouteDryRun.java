@@ -73,12 +73,12 @@ public final class RouteDryRun {
             List<Subscription> subs;
             try {
                 subs = new SubscriptionLoader(camel::resolvePropertyPlaceholders,
-                        RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2)).load(subscriptionsFile);
+                        RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2), "127.0.0.1:9092", guard(camel)).load(subscriptionsFile);
             } catch (SubscriptionConfigException e) {
                 out.println(e.getMessage());
                 return 1;
             }
-            Channels channels = new Channels("Herald/0.1", 1024, Duration.ofSeconds(15));
+            Channels channels = new Channels("Herald/0.1", 1024, Duration.ofSeconds(15), guard(camel));
             String type = event.get("type").asText();
             out.printf("event %s (%s) from %s%n", event.get("id").asText(), type, event.path("source").asText("?"));
             for (Subscription s : subs) {
@@ -121,5 +121,10 @@ public final class RouteDryRun {
         headers.forEach((k, v) -> out.printf("  %s: %s%n", k, v));
         Object body = exchange.getMessage().getBody();
         out.println("  " + (body instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(body)));
+    }
+
+    /** The SSRF guard as Herald would run it with these settings. */
+    static dev.herald.net.AddressGuard guard(DefaultCamelContext camel) {
+        return new dev.herald.net.AddressGuard(camel.getPropertiesComponent().resolveProperty("herald.ssrf.allow").orElse(""));
     }
 }

@@ -173,7 +173,8 @@ public final class Validate {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.getPropertiesComponent().setLocation("file:" + root.resolve("config/application.properties"));
             camel.getPropertiesComponent().setIgnoreMissingLocation(true);
-            new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2)).load(f);
+            new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
+                    "127.0.0.1:9092", RouteDryRun.guard(camel)).load(f);
         } catch (SubscriptionConfigException e) {
             YamlPositions yaml = positions(f);
             for (String p : e.problems()) {
