@@ -39,6 +39,45 @@ class PublicVerifiersTest {
         }
     }
 
+    @Test
+    void duringARotationBothSecretsVerifyAndAfterItOnlyTheNewOne() throws Exception {
+        requireNodeLibraries();
+        String old = dev.herald.deliver.WebhookSigner.newSecret();
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("""
+                     subscriptions:
+                       - id: rotating
+                         types: ["order.*"]
+                         channel: webhook
+                         parameters: {url: "%s", secretFile: SECRET_FILE, previousSecretFile: OLD_FILE, previousSecretUntil: "%s"}
+                       - id: rotated
+                         types: ["order.*"]
+                         channel: webhook
+                         parameters: {url: "%s", secretFile: SECRET_FILE, previousSecretFile: OLD_FILE, previousSecretUntil: "%s"}
+                     """.formatted(receiver.url("/rotating"), java.time.Instant.now().plusSeconds(3600),
+                     receiver.url("/rotated"), java.time.Instant.now().minusSeconds(60))
+                     .replace("OLD_FILE", writeSecret(old).toString()), Map.of())) {
+            herald.send("legacy.orders", "{\"orderId\": \"R-1\", \"status\": \"created\"}");
+            Receiver.Request during = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/rotating"), l -> !l.isEmpty()).get(0);
+            Receiver.Request after = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/rotated"), l -> !l.isEmpty()).get(0);
+
+            assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+            assertThat(node(herald.secret, during, during.bodyText())).contains("standardwebhooks: verified").contains("svix: verified");
+            assertThat(node(old, during, during.bodyText())).contains("standardwebhooks: verified").contains("svix: verified");
+
+            assertThat(after.header("webhook-signature").split(" ")).hasSize(1);
+            assertThat(node(herald.secret, after, after.bodyText())).contains("standardwebhooks: verified");
+            assertThat(node(old, after, after.bodyText())).contains("standardwebhooks: REJECTED").contains("svix: REJECTED");
+        }
+    }
+
+    private static Path writeSecret(String secret) throws Exception {
+        Path f = Files.createTempFile("herald-old-secret", "");
+        Files.writeString(f, secret);
+        f.toFile().deleteOnExit();
+        return f;
+    }
+
     private static String node(String secret, Receiver.Request r, String body) throws Exception {
         String input = Json.string(Map.of("secret", secret, "body", body, "headers", Map.of(
                 "webhook-id", r.header("webhook-id"),

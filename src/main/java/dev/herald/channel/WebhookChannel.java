@@ -23,7 +23,7 @@ final class WebhookChannel extends HttpChannel {
         m.setBody(payload);
         m.setHeader("webhook-id", d.id());
         m.setHeader("webhook-timestamp", Long.toString(ts));
-        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, payload, s.signingKeys()));
+        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, payload, s.signingKeysAt(now)));
         target(m, s.url());
     }
 

@@ -25,7 +25,23 @@ public record Subscription(
         Expression transform,
         EmailTemplates email,
         RetrySchedule retry,
-        boolean ordered) {
+        boolean ordered,
+        java.time.Instant previousKeyUntil) {
+
+    public Subscription(String id, String description, List<TypePattern> types, ContentFilter filter, String channel, URI url,
+                        List<byte[]> signingKeys, Map<String, String> parameters, Expression transform, EmailTemplates email,
+                        RetrySchedule retry, boolean ordered) {
+        this(id, description, types, filter, channel, url, signingKeys, parameters, transform, email, retry, ordered, null);
+    }
+
+    /**
+     * The keys that sign a webhook sent at {@code nowMillis}: the current one, and during a rotation
+     * window ({@code previousSecretUntil}) the previous one too, so receivers can switch at their pace.
+     */
+    public List<byte[]> signingKeysAt(long nowMillis) {
+        if (signingKeys.size() > 1 && previousKeyUntil != null && nowMillis < previousKeyUntil.toEpochMilli()) return signingKeys;
+        return signingKeys.isEmpty() ? signingKeys : List.of(signingKeys.get(0));
+    }
 
     public boolean matches(String type, JsonNode event) {
         return types.stream().anyMatch(p -> p.matches(type)) && (filter == null || filter.matches(event));

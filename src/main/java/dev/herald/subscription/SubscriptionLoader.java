@@ -129,6 +129,7 @@ public final class SubscriptionLoader {
         String channel = n.path("channel").asText("webhook");
         URI url = null;
         List<byte[]> keys = List.of();
+        java.time.Instant previousUntil = null;
         EmailTemplates email = null;
         Map<String, String> parameters = new LinkedHashMap<>();
         ChannelContract contract = ChannelContract.of(channel);
@@ -152,7 +153,10 @@ public final class SubscriptionLoader {
             switch (channel) {
                 case "webhook" -> {
                     url = url(parameters.get("url"), errors);
-                    keys = secret(params, errors);
+                    byte[] current = secret(params, "secret", "secretFile", true, errors);
+                    byte[] previous = secret(params, "previousSecret", "previousSecretFile", false, errors);
+                    keys = current == null ? List.of() : previous == null ? List.of(current) : List.of(current, previous);
+                    previousUntil = rotationEnd(params, previous != null, errors);
                 }
                 case "slack" -> url = url(reference(params, "url", errors), errors);
                 case "kafka" -> parameters.putIfAbsent("brokers", defaultKafkaBrokers);
@@ -192,7 +196,7 @@ public final class SubscriptionLoader {
         }
         if (!errors.isEmpty()) return null;
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
-                Map.copyOf(parameters), transform, email, retry, ordered.asBoolean(false));
+                Map.copyOf(parameters), transform, email, retry, ordered.asBoolean(false), previousUntil);
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */
@@ -247,32 +251,54 @@ public final class SubscriptionLoader {
         }
     }
 
-    private List<byte[]> secret(JsonNode params, List<String> errors) {
-        String ref = params.path("secret").asText(null);
-        String file = params.path("secretFile").asText(null);
+    /** A webhook signing secret from {@code refKey} (a reference) or {@code fileKey} (a file); null if absent or wrong. */
+    private byte[] secret(JsonNode params, String refKey, String fileKey, boolean required, List<String> errors) {
+        String ref = params.path(refKey).asText(null);
+        String file = params.path(fileKey).asText(null);
         String value;
         if (ref != null && file != null) {
-            errors.add("parameters: give secret or secretFile, not both");
-            return List.of();
+            errors.add("parameters: give " + refKey + " or " + fileKey + ", not both");
+            return null;
         } else if (file != null) {
             try {
                 value = Files.readString(Path.of(file)).trim();
             } catch (IOException e) {
-                errors.add("parameters.secretFile '" + file + "' cannot be read (" + e.getClass().getSimpleName() + ")");
-                return List.of();
+                errors.add("parameters." + fileKey + " '" + file + "' cannot be read (" + e.getClass().getSimpleName() + ")");
+                return null;
             }
         } else if (ref != null) {
-            value = reference(params, "secret", errors);
-            if (value == null) return List.of();
+            value = reference(params, refKey, errors);
+            if (value == null) return null;
         } else {
-            errors.add("parameters.secret is missing; webhooks are always signed: secret: \"{{env:NAME}}\" or secretFile: path");
-            return List.of();
+            if (required) {
+                errors.add("parameters.secret is missing; webhooks are always signed: secret: \"{{env:NAME}}\" or secretFile: path");
+            }
+            return null;
         }
         try {
-            return List.of(WebhookSigner.decodeSecret(value));
+            return WebhookSigner.decodeSecret(value);
         } catch (IllegalArgumentException e) {
-            errors.add("parameters.secret: " + e.getMessage() + " (generate one with: bin/herald secret)");
-            return List.of();
+            errors.add("parameters." + refKey + ": " + e.getMessage() + " (generate one with: bin/herald secret)");
+            return null;
+        }
+    }
+
+    /** previousSecretUntil: required with a previous secret, an ISO-8601 instant. */
+    private static java.time.Instant rotationEnd(JsonNode params, boolean rotating, List<String> errors) {
+        String until = params.path("previousSecretUntil").asText(null);
+        if (!rotating) {
+            if (until != null) errors.add("parameters.previousSecretUntil is set but there is no previousSecret (or previousSecretFile)");
+            return null;
+        }
+        if (until == null) {
+            errors.add("parameters.previousSecretUntil is missing; say when the rotation ends, such as previousSecretUntil: \"2026-12-31T00:00:00Z\"");
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(until);
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add("parameters.previousSecretUntil '" + until + "' is not an ISO-8601 instant such as 2026-12-31T00:00:00Z");
+            return null;
         }
     }
 }

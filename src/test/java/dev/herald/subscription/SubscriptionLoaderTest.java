@@ -53,6 +53,37 @@ class SubscriptionLoaderTest {
     }
 
     @Test
+    void aRotationNeedsItsEndAndSignsWithBothKeysUntilThen() throws Exception {
+        var subs = load("""
+                subscriptions:
+                  - id: rotating
+                    types: ["*"]
+                    parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}", previousSecret: "{{env:ACME_SECRET}}",
+                                 previousSecretUntil: "2030-01-01T00:00:00Z"}
+                """);
+        var s = subs.get(0);
+        assertThat(s.signingKeysAt(java.time.Instant.parse("2029-12-31T23:59:59Z").toEpochMilli())).hasSize(2);
+        assertThat(s.signingKeysAt(java.time.Instant.parse("2030-01-01T00:00:00Z").toEpochMilli())).hasSize(1);
+
+        assertThatThrownBy(() -> load("""
+                subscriptions:
+                  - id: a
+                    types: ["*"]
+                    parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}", previousSecret: "{{env:ACME_SECRET}}"}
+                  - id: b
+                    types: ["*"]
+                    parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}", previousSecret: "{{env:ACME_SECRET}}",
+                                 previousSecretUntil: "next week"}
+                  - id: c
+                    types: ["*"]
+                    parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}", previousSecret: "whsec_written+in+the+file"}
+                """))
+                .hasMessageContaining("subscriptions[0] (a): parameters.previousSecretUntil is missing")
+                .hasMessageContaining("subscriptions[1] (b): parameters.previousSecretUntil 'next week' is not an ISO-8601 instant")
+                .hasMessageContaining("subscriptions[2] (c): parameters.previousSecret is written into the file");
+    }
+
+    @Test
     void aSecretWrittenIntoTheFileIsRefused() {
         assertThatThrownBy(() -> load("""
                 subscriptions:
