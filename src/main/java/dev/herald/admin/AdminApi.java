@@ -1,6 +1,7 @@
 package dev.herald.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.deliver.Admission;
 import dev.herald.event.Json;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
@@ -27,12 +28,14 @@ public final class AdminApi {
     private final AdminQueries queries;
     private final SubscriptionRegistry subscriptions;
     private final Replays replays;
+    private final Admission admission;
 
-    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays) {
+    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays, Admission admission) {
         this.auth = auth;
         this.queries = queries;
         this.subscriptions = subscriptions;
         this.replays = replays;
+        this.admission = admission;
     }
 
     private interface Call {
@@ -130,8 +133,14 @@ public final class AdminApi {
     public void enableSubscription(Exchange exchange) {
         admin(exchange, 200, ex -> {
             Subscription s = subscription(path(ex, "id"));
+            boolean replay = jsonBody(ex).path("replayDeadLetters").asBoolean(false);
             subscriptions.enable(s.id());
-            return describe(s);
+            admission.reset(s.id());
+            Map<String, Object> answer = describe(s);
+            // What piled up while it was disabled died with that reason: replay it, if asked.
+            if (replay) answer.put("replayed", replays.bulk(new AdminQueries.Filter(null, null, s.id(), null, null, false,
+                    Replays.MAX_BULK, 0), false).get("count"));
+            return answer;
         });
     }
 

@@ -22,7 +22,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.channel.Channels;
+import dev.herald.deliver.Admission;
 import dev.herald.deliver.DeliveryAttempts;
+import dev.herald.store.SubscriptionHealth;
 import dev.herald.dispatch.Dispatcher;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
@@ -120,13 +122,18 @@ public final class HeraldConfiguration implements CamelConfiguration {
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             registry.bind("dispatcher", new Dispatcher(subscriptions, store, lanes,
                     cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
+            Admission admission = new Admission(new SubscriptionHealth(store.dataSource()),
+                    cfg.integer("herald.circuit.failures", 10),
+                    cfg.duration("herald.circuit.probe-interval", Duration.ofMinutes(1)).toMillis(),
+                    cfg.duration("herald.circuit.disable-after", Duration.ofDays(5)).toMillis());
+            admission.refresh();
             Duration deliverTimeout = Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
                     deliverTimeout, guard);
             // camel-http's client connects through this pool: the guard is its DNS resolver.
             registry.bind("heraldHttpConnections", httpConnections(guard, deliverTimeout,
                     cfg.integer("herald.deliver.max-connections", 200), cfg.integer("herald.deliver.max-connections-per-host", 20)));
-            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics,
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission,
                     cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
 
             Publisher publisher = new Publisher(pool);
@@ -136,7 +143,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.integer("herald.accept.max-event-bytes", 262_144), cfg.integer("herald.http.max-batch-bytes", 4_194_304),
                     cfg.integer("herald.http.max-batch-events", 1000), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
-            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher)));
+            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));
@@ -150,6 +157,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
                     // Only now does Camel's metrics service hold the registry to add them to.
                     gauges(metrics, embedded, subscriptions);
+                    metrics.gauge("herald.circuits.open", "Subscriptions whose circuit is open (failing; probed, not attempted)",
+                            admission::openCircuits);
                 }
             });
 
@@ -161,7 +170,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             LaneSweeper sweeper = new LaneSweeper(lanes, context,
                     cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
             // Stopped after the routes, in reverse order: writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, writer, subscriptions, sweeper, refresh, reload,
+            Runnable refreshState = () -> {
+                subscriptions.refreshState();
+                admission.refresh();
+            };
+            context.addService(new Lifecycle(broker, pool, store, writer, refreshState, sweeper, refresh, reload, subscriptions::reloadIfChanged,
                     () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
@@ -236,7 +249,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final JmsPoolConnectionFactory pool;
         private final Store store;
         private final StoreWriter writer;
-        private final SubscriptionRegistry subscriptions;
+        private final Runnable refreshState;
+        private final Runnable reloadSubscriptions;
         private final LaneSweeper sweeper;
         private final Purge purge;
         private final long refreshMillis;
@@ -244,7 +258,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private ScheduledExecutorService timer;
 
         Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
-                  SubscriptionRegistry subscriptions, LaneSweeper sweeper, long refreshMillis, long reloadMillis, Purge purge) {
+                  Runnable refreshState, LaneSweeper sweeper, long refreshMillis, long reloadMillis, Runnable reloadSubscriptions,
+                  Purge purge) {
             this.sweeper = sweeper;
             this.purge = purge;
             this.reloadMillis = reloadMillis;
@@ -252,7 +267,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             this.pool = pool;
             this.store = store;
             this.writer = writer;
-            this.subscriptions = subscriptions;
+            this.refreshState = refreshState;
+            this.reloadSubscriptions = reloadSubscriptions;
             this.refreshMillis = refreshMillis;
         }
 
@@ -264,7 +280,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 t.setDaemon(true);
                 return t;
             });
-            timer.scheduleWithFixedDelay(subscriptions::refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(sweeper, sweeper.periodMillis(), sweeper.periodMillis(), TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(() -> {
                 try {
@@ -274,7 +290,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 }
             }, 1, 60, TimeUnit.MINUTES);
             if (reloadMillis > 0) {
-                timer.scheduleWithFixedDelay(subscriptions::reloadIfChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+                timer.scheduleWithFixedDelay(reloadSubscriptions, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
             }
         }
 

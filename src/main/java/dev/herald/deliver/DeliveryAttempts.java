@@ -40,6 +40,10 @@ public final class DeliveryAttempts {
     public static final String PARKED = "heraldParked";
     /** The next delivery of the lane, parked until this one finished: to send on now. */
     public static final String WAKE = "heraldWake";
+    /** True when the delivery must wait (circuit open, cap, rate): it goes back to the broker, scheduled, unattempted. */
+    public static final String DEFERRED = "heraldDeferred";
+    /** The rate-limit slot a deferred delivery holds, as a message header. */
+    static final String SLOT_HEADER = "herald_slot";
     private static final String DELIVERY = "heraldDelivery";
     private static final String SUBSCRIPTION = "heraldSubscription";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
@@ -51,14 +55,16 @@ public final class DeliveryAttempts {
     private final Channels channels;
     private final OrderingLanes lanes;
     private final HeraldMetrics metrics;
+    private final Admission admission;
     private final String instanceId;
 
     public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, HeraldMetrics metrics,
-                            String instanceId) {
+                            Admission admission, String instanceId) {
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.lanes = lanes;
         this.metrics = metrics;
+        this.admission = admission;
         this.instanceId = instanceId;
     }
 
@@ -72,6 +78,7 @@ public final class DeliveryAttempts {
             return;
         }
         Message m = exchange.getMessage();
+        Long slotHeld = m.getHeader(SLOT_HEADER, Long.class);
         // Only what we set here reaches the partner: no JMS or Camel header leaks through.
         m.getHeaders().clear();
         Subscription s = subscriptions.byId(d.subscriptionId());
@@ -85,6 +92,16 @@ public final class DeliveryAttempts {
         exchange.setProperty(SUBSCRIPTION, s);
         exchange.setProperty(CHANNEL, s.channel());
         long now = System.currentTimeMillis();
+        Admission.Wait wait = admission.admit(exchange, s, now, slotHeld);
+        if (wait != null) {
+            // Back to the broker as it came (same attempt number), scheduled for when it may go.
+            m.setHeader("_AMQ_SCHED_DELIVERY", wait.until());
+            if (wait.slot() != null) m.setHeader(SLOT_HEADER, wait.slot());
+            exchange.setProperty(DEFERRED, true);
+            metrics.deferred(exchange, d.subscriptionId(), wait.reason());
+            LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
+            return;
+        }
         try {
             channels.get(s.channel()).prepare(exchange, d, s, channels.payload(s, d.event()), now);
         } catch (Channel.PermanentFailure e) {
@@ -148,6 +165,13 @@ public final class DeliveryAttempts {
         }
         m.getHeaders().clear();
         exchange.setProperty(OUTCOME, outcome);
+        Admission.Verdict verdict = Admission.Verdict.NONE;
+        if (result != null && result.kind() != AttemptOutcome.Kind.PERMANENT && result.kind() != AttemptOutcome.Kind.GONE) {
+            verdict = admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);
+        }
+        if (verdict.disable() && subscriptions.disabledReason(d.subscriptionId()) == null) {
+            subscriptions.disable(d.subscriptionId(), verdict.reason());
+        }
         metrics.attempt(exchange, outcome, exchange.getProperty(CHANNEL, String.class), d.subscriptionId(), latency);
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
                 d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt,
@@ -159,6 +183,9 @@ public final class DeliveryAttempts {
         List<String> operational = new ArrayList<>();
         if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
             operational.add(OperationalEvents.subscriptionDisabled(d, reason));
+        }
+        if (verdict.disable()) {
+            operational.add(OperationalEvents.subscriptionDisabled(d, verdict.reason()));
         }
         if ("dead".equals(outcome) && !OperationalEvents.isOperational(d.event().path("type").asText())) {
             operational.add(OperationalEvents.deliveryDead(d, reason));

@@ -80,6 +80,14 @@ public final class HeraldMetrics {
         });
     }
 
+    /** A delivery put back unattempted to wait (circuit open, concurrency cap, rate limit). */
+    public void deferred(Exchange exchange, String subscription, String reason) {
+        String why = reason.startsWith("the circuit") ? "circuit" : reason.startsWith("rate") ? "rate" : "concurrency";
+        onSuccess(exchange, () -> Counter.builder("herald.deliveries.deferred")
+                .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
+                .tag("subscription", subscription).tag("reason", why).register(registry()).increment());
+    }
+
     /** A gauge read when scraped. */
     public <T> void gauge(String name, String description, String tagKey, String tagValue, T target, ToDoubleFunction<T> value) {
         Gauge.builder(name, target, value).description(description).tag(tagKey, tagValue).register(registry());

@@ -26,12 +26,18 @@ public record Subscription(
         EmailTemplates email,
         RetrySchedule retry,
         boolean ordered,
-        java.time.Instant previousKeyUntil) {
+        java.time.Instant previousKeyUntil,
+        Limits limits) {
+
+    /** At most one delivery every {@code intervalMillis} (0: no rate limit); at most {@code maxInFlight} at once (0: no cap). */
+    public record Limits(long intervalMillis, int maxInFlight, String rateText) {
+        public static final Limits NONE = new Limits(0, 0, null);
+    }
 
     public Subscription(String id, String description, List<TypePattern> types, ContentFilter filter, String channel, URI url,
                         List<byte[]> signingKeys, Map<String, String> parameters, Expression transform, EmailTemplates email,
                         RetrySchedule retry, boolean ordered) {
-        this(id, description, types, filter, channel, url, signingKeys, parameters, transform, email, retry, ordered, null);
+        this(id, description, types, filter, channel, url, signingKeys, parameters, transform, email, retry, ordered, null, Limits.NONE);
     }
 
     /**

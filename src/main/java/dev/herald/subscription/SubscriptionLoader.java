@@ -36,7 +36,7 @@ public final class SubscriptionLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
-    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "transform", "retry", "ordered");
+    private static final Set<String> KEYS = Set.of("id", "description", "types", "filter", "channel", "parameters", "transform", "retry", "ordered", "rateLimit", "maxInFlight");
 
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
@@ -194,9 +194,10 @@ public final class SubscriptionLoader {
         if (!ordered.isMissingNode() && !ordered.isNull() && !ordered.isBoolean()) {
             errors.add("ordered: '" + ordered.asText() + "' is not true or false; write `ordered: true` to deliver each ordering key in order");
         }
+        Subscription.Limits limits = limits(n, errors);
         if (!errors.isEmpty()) return null;
         return new Subscription(id, n.path("description").asText(null), List.copyOf(types), filter, channel, url, keys,
-                Map.copyOf(parameters), transform, email, retry, ordered.asBoolean(false), previousUntil);
+                Map.copyOf(parameters), transform, email, retry, ordered.asBoolean(false), previousUntil, limits);
     }
 
     /** Resolves {{...}} references in a non-secret parameter, such as a URL taken from the environment. */
@@ -281,6 +282,39 @@ public final class SubscriptionLoader {
             errors.add("parameters." + refKey + ": " + e.getMessage() + " (generate one with: bin/herald secret)");
             return null;
         }
+    }
+
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*/\\s*(s|m|h)");
+
+    /** {@code rateLimit: 10/s} (or /m, /h) and {@code maxInFlight: 5}. */
+    private static Subscription.Limits limits(JsonNode n, List<String> errors) {
+        long interval = 0;
+        String rateText = null;
+        if (n.hasNonNull("rateLimit")) {
+            rateText = n.get("rateLimit").asText().trim();
+            var m = RATE.matcher(rateText);
+            double perUnit = m.matches() ? Double.parseDouble(m.group(1)) : 0;
+            if (perUnit <= 0) {
+                errors.add("rateLimit: '" + rateText + "' is not a rate; write deliveries per second, minute or hour, such as \"10/s\" or \"600/m\"");
+            } else {
+                long unit = switch (m.group(2)) {
+                    case "s" -> 1_000L;
+                    case "m" -> 60_000L;
+                    default -> 3_600_000L;
+                };
+                interval = Math.max(1, Math.round(unit / perUnit));
+            }
+        }
+        int maxInFlight = 0;
+        if (n.hasNonNull("maxInFlight")) {
+            JsonNode v = n.get("maxInFlight");
+            if (!v.canConvertToInt() || v.asInt() < 1 || !v.isIntegralNumber()) {
+                errors.add("maxInFlight: '" + v.asText() + "' is not a whole number of at least 1, such as maxInFlight: 4");
+            } else {
+                maxInFlight = v.asInt();
+            }
+        }
+        return interval == 0 && maxInFlight == 0 ? Subscription.Limits.NONE : new Subscription.Limits(interval, maxInFlight, rateText);
     }
 
     /** previousSecretUntil: required with a previous secret, an ISO-8601 instant. */

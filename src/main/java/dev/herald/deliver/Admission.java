@@ -1,0 +1,146 @@
+package dev.herald.deliver;
+
+import dev.herald.store.SubscriptionHealth;
+import dev.herald.subscription.Subscription;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a delivery may be attempted now, or must wait: the subscription's circuit is open, it is
+ * at its concurrency cap, or its rate limit gives it a later slot. A delivery that must wait is put
+ * back on the broker, scheduled for when it may go, without an attempt — so waiting neither counts
+ * against its retry schedule nor holds a thread another partner could use.
+ *
+ * <p>Circuit state and rate slots live in the store, shared by every instance; this class caches
+ * the circuit state (refreshed every few seconds, and on every change made here), so a healthy
+ * subscription costs no store round trip. The concurrency cap is per instance.
+ */
+public final class Admission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+    /** Wait until {@code until} ({@code slot}: the rate-limit slot reserved for it), or go now (null). */
+    public record Wait(long until, String reason, Long slot) {}
+
+    /** What {@link #attempted} concluded: the subscription has failed for longer than the disable window. */
+    public record Verdict(boolean disable, String reason) {
+        static final Verdict NONE = new Verdict(false, null);
+    }
+
+    private final SubscriptionHealth health;
+    private final int threshold;
+    private final long probeMillis;
+    private final long disableAfterMillis;
+    private final Map<String, SubscriptionHealth.State> circuits = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param threshold          consecutive failed attempts that open a subscription's circuit
+     * @param probeMillis        how long an open circuit waits between probes
+     * @param disableAfterMillis continuous failure after which the subscription is disabled
+     */
+    public Admission(SubscriptionHealth health, int threshold, long probeMillis, long disableAfterMillis) {
+        this.health = health;
+        this.threshold = threshold;
+        this.probeMillis = probeMillis;
+        this.disableAfterMillis = disableAfterMillis;
+    }
+
+    /** Re-reads the circuits from the store (other instances open and close them too). */
+    public void refresh() {
+        try {
+            Map<String, SubscriptionHealth.State> now = health.all();
+            circuits.keySet().retainAll(now.keySet());
+            circuits.putAll(now);
+        } catch (SQLException e) {
+            LOG.warn("Could not read the circuits from the store (keeping the last known): {}", e.getMessage());
+        }
+    }
+
+    public int openCircuits() {
+        return (int) circuits.values().stream().filter(SubscriptionHealth.State::open).count();
+    }
+
+    /**
+     * Null: attempt it now. {@code slotHeld}: the rate-limit slot this delivery was deferred to
+     * earlier (it does not reserve another).
+     */
+    public Wait admit(Exchange exchange, Subscription s, long now, Long slotHeld) throws SQLException {
+        SubscriptionHealth.State circuit = circuits.get(s.id());
+        if (circuit != null && circuit.open()) {
+            if (now < circuit.openUntil()) {
+                return new Wait(circuit.openUntil() + jitter(), "the circuit is open after " + circuit.failures() + " failed attempts", null);
+            }
+            long next = now + probeMillis;
+            if (!health.claimProbe(s.id(), circuit.openUntil(), next)) {
+                return new Wait(next + jitter(), "the circuit is open; another delivery is the probe", null);
+            }
+            circuits.put(s.id(), new SubscriptionHealth.State(circuit.failures(), circuit.failingSince(), next));
+            LOG.info("Subscription {}: circuit open, probing with this delivery", s.id());
+        }
+        Subscription.Limits limits = s.limits();
+        if (limits.maxInFlight() > 0) {
+            AtomicInteger n = inFlight.computeIfAbsent(s.id(), k -> new AtomicInteger());
+            if (n.incrementAndGet() > limits.maxInFlight()) {
+                n.decrementAndGet();
+                return new Wait(now + 100 + jitter() / 5, "at its cap of " + limits.maxInFlight() + " deliveries at once", slotHeld);
+            }
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    n.decrementAndGet();
+                }
+            });
+        }
+        if (limits.intervalMillis() > 0 && slotHeld == null) {
+            long slot = health.reserveSlot(s.id(), now, limits.intervalMillis());
+            if (slot > now + 5) {
+                return new Wait(slot, "rate limit " + limits.rateText(), slot);
+            }
+        }
+        return null;
+    }
+
+    /** After an attempt: a success closes the circuit; a failure counts, may open it, and may disable the subscription. */
+    public Verdict attempted(String subscriptionId, boolean success, long now) throws SQLException {
+        SubscriptionHealth.State known = circuits.get(subscriptionId);
+        if (success) {
+            if (known != null) {
+                health.succeeded(subscriptionId);
+                circuits.remove(subscriptionId);
+                if (known.open()) LOG.info("Subscription {}: the probe succeeded, circuit closed", subscriptionId);
+            }
+            return Verdict.NONE;
+        }
+        SubscriptionHealth.State after = health.failed(subscriptionId, now, threshold, probeMillis);
+        circuits.put(subscriptionId, after);
+        if (after.open() && (known == null || !known.open())) {
+            LOG.warn("Subscription {}: {} attempts in a row failed; circuit open, probing every {} ms", subscriptionId,
+                    after.failures(), probeMillis);
+        }
+        if (after.open() && now - after.failingSince() >= disableAfterMillis) {
+            return new Verdict(true, "every attempt failed for " + java.time.Duration.ofMillis(now - after.failingSince()).toSeconds()
+                    + " s (since " + java.time.Instant.ofEpochMilli(after.failingSince()) + "); disabled after "
+                    + java.time.Duration.ofMillis(disableAfterMillis).toSeconds() + " s of continuous failure");
+        }
+        return Verdict.NONE;
+    }
+
+    /** Re-enabled by an operator: the run of failures is forgotten. */
+    public void reset(String subscriptionId) throws SQLException {
+        health.succeeded(subscriptionId);
+        circuits.remove(subscriptionId);
+    }
+
+    /** Spreads the deliveries that waited on one circuit over a moment, instead of one burst. */
+    private static long jitter() {
+        return ThreadLocalRandom.current().nextLong(0, 500);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.herald.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The store side of circuit breaking and rate limits: per-subscription rows every instance shares.
+ * Each call is one short statement or transaction; callers keep a cache and write only on change.
+ */
+public final class SubscriptionHealth {
+
+    /** A subscription's run of failures; {@code openUntil} is set while its circuit is open. */
+    public record State(int failures, Long failingSince, Long openUntil) {
+        public static final State HEALTHY = new State(0, null, null);
+
+        public boolean open() {
+            return openUntil != null;
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public SubscriptionHealth(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Map<String, State> all() throws SQLException {
+        Map<String, State> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement(
+                     "select subscription_id, consecutive_failures, failing_since, open_until from subscription_health");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), new State(rs.getInt(2), (Long) rs.getObject(3), (Long) rs.getObject(4)));
+        }
+        return out;
+    }
+
+    /**
+     * Records a failed attempt; opens the circuit (until {@code now + probeMillis}) once {@code threshold}
+     * attempts in a row have failed. Returns the state after it.
+     */
+    public State failed(String subscriptionId, long now, int threshold, long probeMillis) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ins = c.prepareStatement("insert into subscription_health (subscription_id,"
+                        + " consecutive_failures, failing_since, open_until) values (?, 0, ?, null) on conflict do nothing")) {
+                    ins.setString(1, subscriptionId);
+                    ins.setLong(2, now);
+                    ins.executeUpdate();
+                }
+                State s = lock(c, subscriptionId);
+                int failures = s.failures() + 1;
+                Long since = s.failingSince() == null ? now : s.failingSince();
+                Long openUntil = s.openUntil() != null ? s.openUntil() : failures >= threshold ? now + probeMillis : null;
+                try (PreparedStatement up = c.prepareStatement("update subscription_health set consecutive_failures = ?,"
+                        + " failing_since = ?, open_until = ? where subscription_id = ?")) {
+                    up.setInt(1, failures);
+                    up.setLong(2, since);
+                    up.setObject(3, openUntil);
+                    up.setString(4, subscriptionId);
+                    up.executeUpdate();
+                }
+                c.commit();
+                return new State(failures, since, openUntil);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** A successful attempt: the run of failures is over, the circuit closed. */
+    public void succeeded(String subscriptionId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement del = c.prepareStatement("delete from subscription_health where subscription_id = ?")) {
+            del.setString(1, subscriptionId);
+            del.executeUpdate();
+        }
+    }
+
+    /**
+     * The circuit is open and its probe time {@code due} has come: the one caller that moves it on to
+     * {@code next} sends the probe; everyone else waits for {@code next}.
+     */
+    public boolean claimProbe(String subscriptionId, long due, long next) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement up = c.prepareStatement(
+                     "update subscription_health set open_until = ? where subscription_id = ? and open_until = ?")) {
+            up.setLong(1, next);
+            up.setString(2, subscriptionId);
+            up.setLong(3, due);
+            return up.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Reserves the next send slot of a rate-limited subscription: slots are {@code intervalMillis}
+     * apart across every instance. Returns when this delivery may go.
+     */
+    public long reserveSlot(String subscriptionId, long now, long intervalMillis) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "insert into subscription_rate (subscription_id, next_slot) values (?, ?) on conflict do nothing")) {
+                    ins.setString(1, subscriptionId);
+                    ins.setLong(2, now);
+                    ins.executeUpdate();
+                }
+                long slot;
+                try (PreparedStatement q = c.prepareStatement(
+                        "select next_slot from subscription_rate where subscription_id = ? for update")) {
+                    q.setString(1, subscriptionId);
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        slot = Math.max(rs.getLong(1), now);
+                    }
+                }
+                try (PreparedStatement up = c.prepareStatement("update subscription_rate set next_slot = ? where subscription_id = ?")) {
+                    up.setLong(1, slot + intervalMillis);
+                    up.setString(2, subscriptionId);
+                    up.executeUpdate();
+                }
+                c.commit();
+                return slot;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static State lock(Connection c, String subscriptionId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select consecutive_failures, failing_since, open_until from"
+                + " subscription_health where subscription_id = ? for update")) {
+            q.setString(1, subscriptionId);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return new State(rs.getInt(1), (Long) rs.getObject(2), (Long) rs.getObject(3));
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.herald;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.event.Json;
+import dev.herald.support.Receiver;
+import dev.herald.support.Receiver.Response;
+import dev.herald.support.TestHerald;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Circuit breaking, auto-disable and rate limits, with compressed windows. */
+class ProtectionTest {
+
+    static void send(TestHerald herald, String to, String orderId) throws Exception {
+        herald.send("legacy.orders", Json.string(Map.of("orderId", orderId, "status", "created", "to", to)));
+    }
+
+    static String sub(String id, String to, String url, String extra) {
+        return """
+                  - id: %s
+                    types: ["order.*"]
+                    filter: {data: {to: [%s]}}
+                    channel: webhook
+                    parameters: {url: "%s", secretFile: SECRET_FILE}
+                %s""".formatted(id, to, url, extra.isEmpty() ? "" : "    " + extra + "\n");
+    }
+
+    @Test
+    void theCircuitOpensProbesAndClosesWithoutSpendingTheSchedule() throws Exception {
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions:\n"
+                     + sub("flaky", "flaky", receiver.url("/flaky"), "retry: [0s, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms]"),
+                     Map.of("herald.circuit.failures", "3", "herald.circuit.probe-interval", "1s", "herald.circuit.disable-after", "1h"))) {
+            receiver.script("/flaky", Response.of(500), Response.of(500), Response.of(500), Response.of(500), Response.of(500),
+                    Response.of(500), Response.of(500), Response.of(500), Response.of(500), Response.of(500));
+            for (int i = 1; i <= 4; i++) send(herald, "flaky", "C-" + i);
+
+            // 3 failures open the circuit; then about one probe a second, not 4 deliveries x 10 ms retries.
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests("/flaky").size() >= 3);
+            Thread.sleep(2500);
+            int during = receiver.requests("/flaky").size();
+            assertThat(during).as("attempts while open").isBetween(3, 7);
+            List<Map<String, Object>> open = herald.query("select consecutive_failures, open_until from subscription_health where subscription_id = 'flaky'");
+            assertThat(open).singleElement().satisfies(r -> assertThat(r.get("open_until")).isNotNull());
+
+            // The receiver recovers once its ten 500s are used up (by probes): the next probe succeeds,
+            // the circuit closes, and the 4 deliveries arrive - none dead, though each waited far past
+            // its 100 ms schedule.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                assertThat(herald.query("select count(*) as n from deliveries where status = 'succeeded'").get(0).get("n")).isEqualTo(4L);
+                assertThat(herald.query("select * from subscription_health")).isEmpty();
+            });
+            assertThat(herald.query("select count(*) as n from dead_letters").get(0).get("n")).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void aSubscriptionFailingForTheWholeWindowIsDisabledAndSaysSo() throws Exception {
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions:\n"
+                     + sub("broken", "broken", receiver.url("/broken"), "retry: [0s, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms, 200ms]")
+                     + """
+                       - id: ops
+                         types: ["herald.subscription.disabled"]
+                         channel: webhook
+                         parameters: {url: "%s", secretFile: SECRET_FILE}
+                     """.formatted(receiver.url("/ops")),
+                     Map.of("herald.circuit.failures", "2", "herald.circuit.probe-interval", "500ms", "herald.circuit.disable-after", "3s"))) {
+            for (int i = 0; i < 100; i++) receiver.script("/broken", Response.of(503));
+            send(herald, "broken", "D-1");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.requests("/ops").isEmpty());
+            var disabled = Json.tree(receiver.requests("/ops").get(0).bodyText());
+            assertThat(disabled.path("type").asText()).isEqualTo("herald.subscription.disabled");
+            assertThat(disabled.path("data").path("subscriptionId").asText()).isEqualTo("broken");
+            assertThat(disabled.path("data").path("reason").asText()).contains("continuous failure");
+            assertThat(herald.query("select enabled from subscription_state where subscription_id = 'broken'"))
+                    .containsExactly(Map.of("enabled", false));
+        }
+    }
+
+    @Test
+    void aRateLimitedPartnerGetsItsRateAndAnotherIsNotSlowed() throws Exception {
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions:\n"
+                     + sub("limited", "both", receiver.url("/limited"), "rateLimit: 10/s")
+                     + sub("free", "both", receiver.url("/free"), ""), Map.of())) {
+            int n = 40;
+            for (int i = 0; i < n; i++) send(herald, "both", "L-" + i);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests("/free").size() == n);
+            long freeDone = receiver.requests("/free").get(n - 1).receivedAt();
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/limited").size() == n);
+            List<Receiver.Request> limited = receiver.requests("/limited");
+            long first = limited.get(0).receivedAt();
+            long last = limited.get(n - 1).receivedAt();
+            double rate = (n - 1) * 1000.0 / (last - first);
+            System.out.printf("rate limit 10/s: measured %.2f deliveries/s at the receiver; the free partner finished %d ms before%n",
+                    rate, last - freeDone);
+            assertThat(rate).as("deliveries/s at the receiver").isBetween(9.0, 11.0);
+            // No one-second window holds more than 10 (+1 for the window's edges).
+            for (int i = 0; i + 11 < n; i++) {
+                assertThat(limited.get(i + 11).receivedAt() - limited.get(i).receivedAt()).isGreaterThanOrEqualTo(1000);
+            }
+            assertThat(freeDone).as("the free partner was done long before").isLessThan(last - 2000);
+        }
+    }
+}
