@@ -55,6 +55,9 @@ public final class EventFactory {
         // No DTDs, no external entities: legacy XML is data, not instructions to the parser.
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        // As for JSON (Json.MAPPER), nesting deeper than any real message is an attack. Woodstox, the
+        // StAX parser under Jackson XML, counts element depth itself (Jackson's own limit does not apply).
+        if (in.isPropertySupported("com.ctc.wstx.maxElementDepth")) in.setProperty("com.ctc.wstx.maxElementDepth", 64);
         this.xml = new XmlMapper(new XmlFactory(in));
     }
 

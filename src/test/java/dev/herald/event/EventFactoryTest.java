@@ -79,4 +79,20 @@ class EventFactoryTest {
                 .isInstanceOf(RejectedEventException.class);
         assertThatThrownBy(() -> factory.toEvent(message("", "ce-type", "a.b"))).hasMessageContaining("empty");
     }
+
+    @Test
+    void hostileXmlIsRejectedWithAReason() {
+        EventFactory factory = new EventFactory(262_144, Clock.systemUTC());
+        // Entity expansion ("billion laughs"): no DTD is read, so no entity is expanded.
+        StringBuilder lol = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY l0 \"lol\">");
+        for (int i = 1; i < 10; i++) lol.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+        lol.append("]><r>&l9;</r>");
+        assertThatThrownBy(() -> factory.toEvent(message(lol.toString(), "ce-type", "a.b")))
+                .isInstanceOf(RejectedEventException.class).hasMessageContaining("not valid XML");
+        // Nested deeper than any real order: refused before it costs anything.
+        assertThatThrownBy(() -> factory.toEvent(message("<a>".repeat(200) + "</a>".repeat(200), "ce-type", "a.b")))
+                .isInstanceOf(RejectedEventException.class).hasMessageContaining("Depth limit (64)");
+        assertThatThrownBy(() -> factory.toEvent(message("{\"a\":".repeat(100) + "1" + "}".repeat(100), "ce-type", "a.b")))
+                .isInstanceOf(RejectedEventException.class).hasMessageContaining("nesting depth");
+    }
 }
