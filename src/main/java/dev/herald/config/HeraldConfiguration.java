@@ -125,7 +125,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             Admission admission = new Admission(new SubscriptionHealth(store.dataSource()),
                     cfg.integer("herald.circuit.failures", 10),
                     cfg.duration("herald.circuit.probe-interval", Duration.ofMinutes(1)).toMillis(),
-                    cfg.duration("herald.circuit.disable-after", Duration.ofDays(5)).toMillis());
+                    cfg.duration("herald.circuit.disable-after", Duration.ofDays(5)).toMillis(),
+                    cfg.integer("herald.deliver.max-in-flight-per-subscription",
+                            Math.max(1, cfg.integer("herald.deliver.consumers", 16) / 2)));
             admission.refresh();
             Duration deliverTimeout = Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),

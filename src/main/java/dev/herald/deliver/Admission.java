@@ -38,6 +38,7 @@ public final class Admission {
     private final int threshold;
     private final long probeMillis;
     private final long disableAfterMillis;
+    private final int defaultMaxInFlight;
     private final Map<String, SubscriptionHealth.State> circuits = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -45,12 +46,15 @@ public final class Admission {
      * @param threshold          consecutive failed attempts that open a subscription's circuit
      * @param probeMillis        how long an open circuit waits between probes
      * @param disableAfterMillis continuous failure after which the subscription is disabled
+     * @param defaultMaxInFlight the cap for subscriptions that set no {@code maxInFlight} (0: none), so
+     *                           that one slow partner cannot take every delivery thread
      */
-    public Admission(SubscriptionHealth health, int threshold, long probeMillis, long disableAfterMillis) {
+    public Admission(SubscriptionHealth health, int threshold, long probeMillis, long disableAfterMillis, int defaultMaxInFlight) {
         this.health = health;
         this.threshold = threshold;
         this.probeMillis = probeMillis;
         this.disableAfterMillis = disableAfterMillis;
+        this.defaultMaxInFlight = defaultMaxInFlight;
     }
 
     /** Re-reads the circuits from the store (other instances open and close them too). */
@@ -86,11 +90,13 @@ public final class Admission {
             LOG.info("Subscription {}: circuit open, probing with this delivery", s.id());
         }
         Subscription.Limits limits = s.limits();
-        if (limits.maxInFlight() > 0) {
+        int cap = limits.maxInFlight() > 0 ? limits.maxInFlight() : defaultMaxInFlight;
+        if (cap > 0) {
             AtomicInteger n = inFlight.computeIfAbsent(s.id(), k -> new AtomicInteger());
-            if (n.incrementAndGet() > limits.maxInFlight()) {
+            if (n.incrementAndGet() > cap) {
                 n.decrementAndGet();
-                return new Wait(now + 100 + jitter() / 5, "at its cap of " + limits.maxInFlight() + " deliveries at once", slotHeld);
+                // Its deliveries are slow (or many): look again in a moment, without a thread waiting.
+                return new Wait(now + 250 + jitter(), "at its cap of " + cap + " deliveries at once", slotHeld);
             }
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override

@@ -52,7 +52,12 @@ public final class Receiver implements AutoCloseable {
     private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
 
     public Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        this(0);
+    }
+
+    /** On this port (0: any free one): a receiver can be stopped and another started where it was. */
+    public Receiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", this::handle);
         server.start();
