@@ -19,7 +19,7 @@ trap cleanup EXIT
 echo "subscriptions: []" > "$BENCH_DATA/subscriptions.yaml"
 java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$BROKER" \
   --herald.http.port="$HTTP" --herald.management.port="$MGMT" \
-  --herald.store.url="jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE" \
+  --herald.store.url="jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0" \
   --herald.subscriptions.file="$BENCH_DATA/subscriptions.yaml" > "$BENCH_DATA/herald.log" 2>&1 &
 HERALD_PID=$!
 for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done

@@ -16,7 +16,7 @@ trap cleanup EXIT
 java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools receive --port "$RPORT" --expect "$N" > "$BENCH_DATA/receiver.log" 2>&1 &
 RECV_PID=$!
 java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$PORT" \
-  --herald.store.url="${BENCH_STORE_URL:-jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE}" \
+  --herald.store.url="${BENCH_STORE_URL:-jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0}" \
   --herald.http.port=8180 --herald.management.port=9976 \
   --herald.subscriptions.file=bench/subscriptions.yaml > "$BENCH_DATA/herald.log" 2>&1 &
 HERALD_PID=$!

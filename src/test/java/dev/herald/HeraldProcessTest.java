@@ -103,7 +103,7 @@ class HeraldProcessTest {
     private Map<String, String> settings() {
         return Map.of("herald.data.dir", dir.resolve("data").toString(),
                 "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(),
-                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
     }
 
     private static void send(int port, String text) throws Exception {

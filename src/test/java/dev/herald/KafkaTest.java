@@ -147,7 +147,7 @@ class KafkaTest {
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "herald.data.dir", dir.resolve("data").toString(),
                 "herald.broker.port", Integer.toString(TestHerald.freePort()),
-                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0",
                 "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(),
                 "camel.main.routes-include-pattern", "classpath:herald/core/*.camel.yaml,file:" + routes + "/*.yaml"));
         settings.putAll(kafkaSettings("crash.events"));

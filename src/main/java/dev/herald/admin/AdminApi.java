@@ -133,13 +133,20 @@ public final class AdminApi {
     public void enableSubscription(Exchange exchange) {
         admin(exchange, 200, ex -> {
             Subscription s = subscription(path(ex, "id"));
-            boolean replay = jsonBody(ex).path("replayDeadLetters").asBoolean(false);
+            boolean replay = jsonBody(ex).path("replay").asBoolean(false);
+            java.time.Instant disabledSince = queries.disabledSince(s.id());
             subscriptions.enable(s.id());
             admission.reset(s.id());
             Map<String, Object> answer = describe(s);
-            // What piled up while it was disabled died with that reason: replay it, if asked.
-            if (replay) answer.put("replayed", replays.bulk(new AdminQueries.Filter(null, null, s.id(), null, null, false,
-                    Replays.MAX_BULK, 0), false).get("count"));
+            // What piled up while it was disabled, if asked: the deliveries that died (they were
+            // pending when it was disabled), and the events it matched meanwhile but never got.
+            if (replay) {
+                Map<String, Object> replayed = new java.util.LinkedHashMap<>();
+                replayed.put("deadLetters", replays.bulk(new AdminQueries.Filter(null, null, s.id(), null, null, false,
+                        Replays.MAX_BULK, 0), false).get("count"));
+                replayed.put("events", disabledSince == null ? 0 : replays.recover(s, disabledSince));
+                answer.put("replayed", replayed);
+            }
             return answer;
         });
     }

@@ -101,6 +101,23 @@ public final class Replays {
         return m;
     }
 
+    /**
+     * The events received since {@code since} (when the subscription was disabled) that it matches
+     * and never got: delivered now, as dispatch would have.
+     */
+    public int recover(Subscription s, java.time.Instant since) throws Exception {
+        List<Delivery> out = new ArrayList<>();
+        for (Map<String, Object> row : queries.eventsWithoutDelivery(s.id(), since, MAX_BULK)) {
+            JsonNode event = Json.tree((String) row.get("payload"));
+            if (!s.matches(event.path("type").asText(), event)) continue;
+            String eventId = (String) row.get("id");
+            out.add(new Delivery(Delivery.idFor(eventId, s.id()), eventId, s.id(), 1, event));
+        }
+        for (int i = 0; i < out.size(); i += CHUNK) send(out.subList(i, Math.min(out.size(), i + CHUNK)));
+        LOG.info("Recovered {} event(s) received for {} while it was disabled (since {})", out.size(), s.id(), since);
+        return out.size();
+    }
+
     public Map<String, Object> resend(String eventId, String subscriptionId) throws Exception {
         JsonNode event = AdminApi.found(queries.eventPayload(eventId), "event", eventId);
         requireDeliverable(subscriptionId);

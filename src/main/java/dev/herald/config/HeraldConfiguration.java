@@ -68,7 +68,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
 
         // The store and the subscriptions first: a mistake there stops Herald before it opens ports.
         Store store = new Store(
-                cfg.string("herald.store.url", "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                cfg.string("herald.store.url", "jdbc:h2:file:" + dataDir.toAbsolutePath() + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0"),
                 cfg.optional("herald.store.user").orElse(null),
                 cfg.optional("herald.store.password").orElse(null),
                 cfg.integer("herald.store.pool-size", 8));

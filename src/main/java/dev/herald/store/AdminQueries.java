@@ -103,6 +103,20 @@ public final class AdminQueries {
         }
     }
 
+    /** When a subscription was disabled, or null while it is enabled. */
+    public Instant disabledSince(String subscriptionId) throws SQLException {
+        List<Map<String, Object>> r = rows("select changed_at from subscription_state where subscription_id = ? and enabled = false",
+                List.of(subscriptionId));
+        return r.isEmpty() ? null : Instant.parse((String) r.get(0).get("changedAt"));
+    }
+
+    /** Events received since {@code since} with no delivery to this subscription (oldest first, with their payload). */
+    public List<Map<String, Object>> eventsWithoutDelivery(String subscriptionId, Instant since, int limit) throws SQLException {
+        return rows("select e.id, e.payload from events e where e.received_at >= ? and not exists (select 1 from deliveries d"
+                + " where d.event_id = e.id and d.subscription_id = ?) order by e.received_at, e.id limit ?",
+                List.of(Timestamp.from(since), subscriptionId, limit));
+    }
+
     /** How many attempts the store has seen for a delivery (0 if none). */
     public int attemptCount(String deliveryId) throws SQLException {
         List<Map<String, Object>> r = rows("select max(attempt) as n from attempts where delivery_id = ?", List.of(deliveryId));

@@ -189,6 +189,21 @@ class AdminApiTest {
     }
 
     @Test
+    void enablingWithReplayDeliversWhatPiledUpWhileDisabled() throws Exception {
+        assertThat(post("/api/subscriptions/steady/disable", "{\"reason\": \"maintenance\"}").statusCode()).isEqualTo(200);
+        for (String id : new String[] {"P-1", "P-2", "P-3"}) send(id, "steady");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(get("/api/events?source=urn:test&limit=500").path("items").toString()).contains("P-1", "P-2", "P-3"));
+        assertThat(requests("/steady", "P-1")).as("nothing while disabled").isZero();
+
+        HttpResponse<String> r = post("/api/subscriptions/steady/enable", "{\"replay\": true}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Json.tree(r.body()).path("replayed").path("events").asInt()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                requests("/steady", "P-1") == 1 && requests("/steady", "P-2") == 1 && requests("/steady", "P-3") == 1);
+    }
+
+    @Test
     void theOpenApiDocumentIsServedWithoutAKey() throws Exception {
         HttpResponse<String> r = Http.get(herald.http("/api/openapi.yaml"));
         assertThat(r.statusCode()).isEqualTo(200);

@@ -53,7 +53,7 @@ public final class TestHerald implements AutoCloseable {
         t.overrides.put("herald.broker.port", Integer.toString(freePort()));
         t.overrides.put("herald.http.port", Integer.toString(freePort()));
         t.overrides.put("herald.management.port", Integer.toString(freePort()));
-        t.overrides.put("herald.store.url", "jdbc:h2:file:" + t.dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        t.overrides.put("herald.store.url", "jdbc:h2:file:" + t.dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
         t.overrides.put("herald.subscriptions.file", t.dir.resolve("subscriptions.yaml").toString());
         t.overrides.put("herald.retry.jitter", "0");
         t.overrides.put("herald.dispatch.claim-lease", "2s");
