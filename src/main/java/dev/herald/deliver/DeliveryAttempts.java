@@ -169,9 +169,9 @@ public final class DeliveryAttempts {
         if (result != null && result.kind() != AttemptOutcome.Kind.PERMANENT && result.kind() != AttemptOutcome.Kind.GONE) {
             verdict = admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);
         }
-        if (verdict.disable() && subscriptions.disabledReason(d.subscriptionId()) == null) {
-            subscriptions.disable(d.subscriptionId(), verdict.reason());
-        }
+        // Told once: by the attempt that disabled it, not by every one failing beside it.
+        boolean disabledNow = verdict.disable() && subscriptions.disabledReason(d.subscriptionId()) == null;
+        if (disabledNow) subscriptions.disable(d.subscriptionId(), verdict.reason());
         metrics.attempt(exchange, outcome, exchange.getProperty(CHANNEL, String.class), d.subscriptionId(), latency);
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
                 d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt,
@@ -184,7 +184,7 @@ public final class DeliveryAttempts {
         if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
             operational.add(OperationalEvents.subscriptionDisabled(d, reason));
         }
-        if (verdict.disable()) {
+        if (disabledNow) {
             operational.add(OperationalEvents.subscriptionDisabled(d, verdict.reason()));
         }
         if ("dead".equals(outcome) && !OperationalEvents.isOperational(d.event().path("type").asText())) {
