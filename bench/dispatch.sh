@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -Dstyle.color=never test-compile
-CP=$(mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+CP=$(cat target/test-classpath.txt)
 java -Dlog4j2.level=WARN -cp "target/test-classes:target/classes:$CP" dev.herald.dispatch.DispatchBenchmark "${1:-20000}"

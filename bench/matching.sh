@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -Dstyle.color=never test-compile
-CP=$(mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+CP=$(cat target/test-classpath.txt)
 java -cp "target/test-classes:target/classes:$CP" dev.herald.subscription.MatchingBenchmark "${1:-200000}"

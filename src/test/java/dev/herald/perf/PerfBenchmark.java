@@ -1,0 +1,212 @@
+package dev.herald.perf;
+
+import dev.herald.Herald;
+import dev.herald.deliver.WebhookSigner;
+import dev.herald.support.TestHerald;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+
+/**
+ * Herald against the hand-written floor, in one run on one machine (bench/perf.sh). Starts Herald
+ * (embedded Artemis with its persistent journal, the H2 store, signed webhooks) and a fast loopback
+ * receiver; checks the receiver's own capacity; then drives the baseline ({@link Baseline}) and
+ * Herald with open-loop Poisson arrivals of 1 KB JSON events into JMS at increasing rates, until one
+ * is no longer sustained; then fans one event out to 10 (and 1,000) subscriptions. Writes
+ * target/perf/results.csv and target/perf/latency.png. Not a test: it asserts nothing.
+ *
+ * <p>Usage: {@code PerfBenchmark short|full}. Short (CI) runs two rates for two seconds each.
+ */
+public final class PerfBenchmark {
+
+    /** One rate step of one system. */
+    record Step(String system, double lambda, int sent, long delivered, double achieved, long p50Us, long p99Us, long p999Us,
+                boolean sustained) {}
+
+    public static void main(String[] args) throws Exception {
+        boolean full = args.length > 0 && args[0].equals("full");
+        int seconds = full ? 10 : 2;
+        double[] lambdas = full ? new double[] {100, 250, 500, 1000, 2000, 4000} : new double[] {50, 200};
+        Path out = Path.of("target/perf");
+        Files.createDirectories(out);
+        Path dir = Files.createTempDirectory("herald-perf");
+        System.out.printf("herald perf (%s): %d cores, %s, %d s per step%n", full ? "full" : "short",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds);
+
+        try (FastReceiver receiver = new FastReceiver()) {
+            capacity(receiver, full ? 3 : 1); // warms the JIT up: the first seconds measure class loading
+            System.out.printf("receiver capacity: %,.0f requests/s (16 in-JVM HttpClient 5 clients, 1 KB POSTs, keep-alive;"
+                    + " the client is the limit: wrk measures ~40,000/s)%n", capacity(receiver, full ? 3 : 1));
+            Herald herald = start(dir, receiver);
+            String broker = "tcp://127.0.0.1:" + brokerPort;
+            Map<String, List<Step>> steps = new LinkedHashMap<>();
+            try (Baseline baseline = new Baseline(broker, "bench.baseline", receiver.url("/baseline"), 16)) {
+                if (full) run(receiver, broker, "bench.baseline", "warm-up", new double[] {200}, 5);
+                steps.put("baseline", run(receiver, broker, "bench.baseline", "baseline", lambdas, seconds));
+            }
+            if (full) run(receiver, broker, "legacy.orders", "warm-up", new double[] {200}, 5);
+            steps.put("herald", run(receiver, broker, "legacy.orders", "herald", lambdas, seconds));
+            List<String> fanOut = new ArrayList<>();
+            for (int k : full ? new int[] {10, 1000} : new int[] {10}) fanOut.add(fanOut(receiver, broker, dir, k, full ? 50 : 10));
+            herald.stop();
+
+            List<String> csv = new ArrayList<>(List.of("system,lambda,sent,delivered,achieved_per_s,p50_ms,p99_ms,p999_ms,sustained"));
+            steps.values().forEach(list -> list.forEach(s -> csv.add(String.format("%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s", s.system(),
+                    s.lambda(), s.sent(), s.delivered(), s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
+                    s.sustained()))));
+            Files.write(out.resolve("results.csv"), csv);
+            Files.write(out.resolve("fanout.txt"), fanOut);
+            Plot.latency(out.resolve("latency.png"), steps);
+            double b = best(steps.get("baseline")), h = best(steps.get("herald"));
+            System.out.printf("sustained: baseline %,.0f deliveries/s, herald %,.0f deliveries/s, herald/baseline %.2f%n", b, h, b == 0 ? 0 : h / b);
+            System.out.println("wrote target/perf/results.csv, target/perf/fanout.txt, target/perf/latency.png");
+        }
+        System.exit(0);
+    }
+
+    private static int brokerPort;
+
+    private static Herald start(Path dir, FastReceiver receiver) throws Exception {
+        Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
+        writeSubscriptions(dir, receiver, 0);
+        brokerPort = TestHerald.freePort();
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("herald.data.dir", dir.resolve("data").toString());
+        o.put("herald.broker.port", Integer.toString(brokerPort));
+        o.put("herald.http.port", Integer.toString(TestHerald.freePort()));
+        o.put("herald.management.port", Integer.toString(TestHerald.freePort()));
+        o.put("herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
+        o.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
+        o.put("herald.subscriptions.reload-interval", "500ms");
+        // One partner takes all the load here: let it use every delivery thread, as the baseline does.
+        o.put("herald.deliver.max-in-flight-per-subscription", "16");
+        return new Herald(o).start();
+    }
+
+    /** The perf subscription, plus {@code fan} subscriptions that every fan-out event matches. */
+    private static void writeSubscriptions(Path dir, FastReceiver receiver, int fan) throws Exception {
+        StringBuilder y = new StringBuilder("subscriptions:\n");
+        y.append(sub("perf", "[created]", receiver.url("/herald"), dir));
+        for (int i = 0; i < fan; i++) y.append(sub("fan-" + i, "[fan]", receiver.url("/fan"), dir));
+        Files.writeString(dir.resolve("subscriptions.yaml"), y.toString());
+    }
+
+    private static String sub(String id, String status, String url, Path dir) {
+        return """
+                  - id: %s
+                    types: ["order.*"]
+                    filter: {data: {status: %s}}
+                    channel: webhook
+                    parameters: {url: "%s", secretFile: %s}
+                """.formatted(id, status, url, dir.resolve("secret"));
+    }
+
+    private static List<Step> run(FastReceiver receiver, String broker, String queue, String system, double[] lambdas, int seconds)
+            throws Exception {
+        List<Step> steps = new ArrayList<>();
+        for (double lambda : lambdas) {
+            int n = (int) (lambda * seconds);
+            long before = receiver.received.get();
+            receiver.latencyUs.getIntervalHistogram(); // discard what came before
+            long t0 = PoissonLoad.run(broker, queue, lambda, n, system + "-" + (long) lambda + "-");
+            long sendEnd = System.nanoTime();
+            long deadline = sendEnd + (long) ((seconds + 30) * 1e9);
+            while (receiver.received.get() - before < n && System.nanoTime() < deadline) Thread.sleep(20);
+            long delivered = receiver.received.get() - before;
+            Histogram hist = receiver.latencyUs.getIntervalHistogram();
+            double elapsed = (receiver.lastReceivedNanos - t0) / 1e9;
+            // Sustained: everything arrived, and the last of it no later than 1 s after the last send.
+            boolean sustained = delivered >= n && receiver.lastReceivedNanos - sendEnd <= 1_000_000_000L;
+            Step s = new Step(system, lambda, n, delivered, delivered / elapsed, hist.getValueAtPercentile(50),
+                    hist.getValueAtPercentile(99), hist.getValueAtPercentile(99.9), sustained);
+            steps.add(s);
+            System.out.printf("%-8s λ=%,6.0f/s  sent %,7d  delivered %,7d  %,8.0f/s  p50 %8.1f ms  p99 %8.1f ms  p99.9 %8.1f ms  %s%n",
+                    system, lambda, n, delivered, s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
+                    sustained ? "sustained" : "NOT sustained");
+            if (!sustained) {
+                // Let the backlog drain before anything else is measured.
+                long drain = System.nanoTime() + 120_000_000_000L;
+                while (receiver.received.get() - before < n && System.nanoTime() < drain) Thread.sleep(100);
+                break;
+            }
+        }
+        return steps;
+    }
+
+    /** {@code events} events, each to {@code k} subscriptions: deliveries/s and the time until the last one arrived. */
+    private static String fanOut(FastReceiver receiver, String broker, Path dir, int k, int events) throws Exception {
+        writeSubscriptions(dir, receiver, k);
+        Thread.sleep(2000); // the live reload picks it up
+        long before = receiver.received.get();
+        receiver.latencyUs.getIntervalHistogram();
+        long t0 = System.nanoTime();
+        try (var cf = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker);
+             var c = cf.createConnection(); var s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
+            var p = s.createProducer(s.createQueue("legacy.orders"));
+            for (int i = 0; i < events; i++) {
+                p.send(s.createTextMessage("{\"orderId\":\"F-" + k + "-" + i + "\",\"status\":\"fan\",\"sentAtUs\":"
+                        + System.nanoTime() / 1000 + ",\"pad\":\"" + PoissonLoad.PAD + "\"}"));
+            }
+        }
+        long expected = (long) events * k;
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (receiver.received.get() - before < expected && System.nanoTime() < deadline) Thread.sleep(50);
+        double seconds = (receiver.lastReceivedNanos - t0) / 1e9;
+        Histogram hist = receiver.latencyUs.getIntervalHistogram();
+        String line = String.format("fan-out to %,d subscriptions: %d events, %,d deliveries in %.2f s = %,.0f deliveries/s;"
+                        + " latency p50 %.0f ms, p99 %.0f ms", k, events, receiver.received.get() - before, seconds,
+                (receiver.received.get() - before) / seconds, hist.getValueAtPercentile(50) / 1000.0, hist.getValueAtPercentile(99) / 1000.0);
+        System.out.println(line);
+        writeSubscriptions(dir, receiver, 0);
+        Thread.sleep(1000);
+        return line;
+    }
+
+    private static double best(List<Step> steps) {
+        return steps.stream().filter(Step::sustained).mapToDouble(Step::achieved).max().orElse(0);
+    }
+
+    /** How many 1 KB POSTs per second the receiver answers, from 16 keep-alive clients, for {@code seconds}. */
+    private static double capacity(FastReceiver receiver, int seconds) throws Exception {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        CountDownLatch finished = new CountDownLatch(16);
+        try (CloseableHttpClient http = HttpClients.custom().setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(32).setMaxConnPerRoute(32).build()).build()) {
+            for (int t = 0; t < 16; t++) {
+                new Thread(() -> {
+                    try {
+                        while (System.nanoTime() < end) {
+                            HttpPost post = new HttpPost(receiver.url("/capacity"));
+                            post.setEntity(new StringEntity("{\"pad\":\"" + PoissonLoad.PAD + "\"}", ContentType.APPLICATION_JSON));
+                            http.execute(post, r -> {
+                                EntityUtils.consume(r.getEntity());
+                                return null;
+                            });
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        finished.countDown();
+                    }
+                }).start();
+            }
+            finished.await();
+        }
+        return done.get() / (double) seconds;
+    }
+}
