@@ -4,11 +4,12 @@
 # driven by open-loop Poisson arrivals of 1 KB events at increasing rates; latency p50/p99/p99.9
 # from the producer's send to the receiver's receipt; fan-out to 10 and 1,000 subscriptions.
 # Writes target/perf/results.csv, fanout.txt and latency.png.
-# Usage: bench/perf.sh [short|full]   (short: seconds, for CI; full: about 3 minutes)
+# Usage: bench/perf.sh [short|full|profile]   (short: seconds, for CI; full: about 4 minutes;
+#   profile: Herald alone at 300/s for 30 s - with PERF_JAVA_OPTS="-XX:StartFlightRecording=filename=target/perf/herald.jfr")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-full}"
 mvn -q -B -Dstyle.color=never test-compile
 mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 CP=$(cat target/test-classpath.txt)
-java -Xmx2g -Dlog4j2.level=WARN -Dh2.bindAddress=127.0.0.1 -cp "target/test-classes:target/classes:$CP" dev.herald.perf.PerfBenchmark "$MODE"
+java -Xmx2g ${PERF_JAVA_OPTS:-} -Dlog4j2.level=WARN -Dh2.bindAddress=127.0.0.1 -cp "target/test-classes:target/classes:$CP" dev.herald.perf.PerfBenchmark "$MODE"

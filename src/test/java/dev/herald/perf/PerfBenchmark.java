@@ -38,6 +38,7 @@ public final class PerfBenchmark {
 
     public static void main(String[] args) throws Exception {
         boolean full = args.length > 0 && args[0].equals("full");
+        boolean profile = args.length > 0 && args[0].equals("profile"); // Herald alone at 300/s for 30 s, for a profiler
         int seconds = full ? 10 : 2;
         double[] lambdas = full ? new double[] {100, 250, 500, 1000, 2000, 4000} : new double[] {50, 200};
         Path out = Path.of("target/perf");
@@ -53,6 +54,12 @@ public final class PerfBenchmark {
             Herald herald = start(dir, receiver);
             String broker = "tcp://127.0.0.1:" + brokerPort;
             Map<String, List<Step>> steps = new LinkedHashMap<>();
+            if (profile) {
+                run(receiver, broker, "legacy.orders", "warm-up", new double[] {200}, 5);
+                run(receiver, broker, "legacy.orders", "herald", new double[] {300}, 30);
+                herald.stop();
+                System.exit(0);
+            }
             try (Baseline baseline = new Baseline(broker, "bench.baseline", receiver.url("/baseline"), 16)) {
                 if (full) run(receiver, broker, "bench.baseline", "warm-up", new double[] {200}, 5);
                 steps.put("baseline", run(receiver, broker, "bench.baseline", "baseline", lambdas, seconds));
