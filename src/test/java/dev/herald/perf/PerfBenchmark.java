@@ -100,6 +100,9 @@ public final class PerfBenchmark {
         o.put("herald.subscriptions.reload-interval", "500ms");
         // One partner takes all the load here: let it use every delivery thread, as the baseline does.
         o.put("herald.deliver.max-in-flight-per-subscription", "16");
+        // Experiments: -Dherald.<setting>=<value> on the benchmark's JVM (PERF_JAVA_OPTS) overrides a setting.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("herald."))
+                .forEach(k -> o.put(k, System.getProperty(k)));
         return new Herald(o).start();
     }
 
