@@ -31,51 +31,44 @@ public final class OrderingLanes {
 
     /** Joins the lane at its tail, or keeps the place it already has (a redelivered dispatch). */
     public long enter(String subscriptionId, String key, String deliveryId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                do {
-                    try (PreparedStatement ins = c.prepareStatement(
-                            "insert into ordering_lanes (subscription_id, ordering_key) values (?, ?) on conflict do nothing")) {
-                        ins.setString(1, subscriptionId);
-                        ins.setString(2, key);
-                        ins.executeUpdate();
-                    }
-                    // Removed by a concurrent leave() between our insert and lock: insert again.
-                } while (!lock(c, subscriptionId, key));
-                Long seq = null;
-                try (PreparedStatement sel = c.prepareStatement("select seq from lane_deliveries where delivery_id = ?")) {
-                    sel.setString(1, deliveryId);
-                    try (ResultSet rs = sel.executeQuery()) {
-                        if (rs.next()) seq = rs.getLong(1);
-                    }
+        return Tx.run(dataSource, c -> {
+            do {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "insert into ordering_lanes (subscription_id, ordering_key) values (?, ?) on conflict do nothing")) {
+                    ins.setString(1, subscriptionId);
+                    ins.setString(2, key);
+                    ins.executeUpdate();
                 }
-                if (seq == null) {
-                    try (PreparedStatement max = c.prepareStatement(
-                            "select coalesce(max(seq), 0) + 1 from lane_deliveries where subscription_id = ? and ordering_key = ?")) {
-                        max.setString(1, subscriptionId);
-                        max.setString(2, key);
-                        try (ResultSet rs = max.executeQuery()) {
-                            rs.next();
-                            seq = rs.getLong(1);
-                        }
-                    }
-                    try (PreparedStatement ins = c.prepareStatement(
-                            "insert into lane_deliveries (delivery_id, subscription_id, ordering_key, seq) values (?, ?, ?, ?)")) {
-                        ins.setString(1, deliveryId);
-                        ins.setString(2, subscriptionId);
-                        ins.setString(3, key);
-                        ins.setLong(4, seq);
-                        ins.executeUpdate();
-                    }
+                // Removed by a concurrent leave() between our insert and lock: insert again.
+            } while (!lock(c, subscriptionId, key));
+            Long seq = null;
+            try (PreparedStatement sel = c.prepareStatement("select seq from lane_deliveries where delivery_id = ?")) {
+                sel.setString(1, deliveryId);
+                try (ResultSet rs = sel.executeQuery()) {
+                    if (rs.next()) seq = rs.getLong(1);
                 }
-                c.commit();
-                return seq;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        }
+            if (seq == null) {
+                try (PreparedStatement max = c.prepareStatement(
+                        "select coalesce(max(seq), 0) + 1 from lane_deliveries where subscription_id = ? and ordering_key = ?")) {
+                    max.setString(1, subscriptionId);
+                    max.setString(2, key);
+                    try (ResultSet rs = max.executeQuery()) {
+                        rs.next();
+                        seq = rs.getLong(1);
+                    }
+                }
+                try (PreparedStatement ins = c.prepareStatement(
+                        "insert into lane_deliveries (delivery_id, subscription_id, ordering_key, seq) values (?, ?, ?, ?)")) {
+                    ins.setString(1, deliveryId);
+                    ins.setString(2, subscriptionId);
+                    ins.setString(3, key);
+                    ins.setLong(4, seq);
+                    ins.executeUpdate();
+                }
+            }
+            return seq;
+        });
     }
 
     /**
@@ -169,17 +162,10 @@ public final class OrderingLanes {
 
     /** Runs {@code step} holding the lane's lock; {@code absent} when the lane does not exist. */
     private <T> T inLane(String subscriptionId, String key, T absent, Step<T> step) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = lock(c, subscriptionId, key) ? step.run(c) : absent;
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        return Tx.run(dataSource, c -> {
+            T result = lock(c, subscriptionId, key) ? step.run(c) : absent;
+            return result;
+        });
     }
 
     private static boolean lock(Connection c, String subscriptionId, String key) throws SQLException {

@@ -45,34 +45,27 @@ public final class SubscriptionHealth {
      * attempts in a row have failed. Returns the state after it.
      */
     public State failed(String subscriptionId, long now, int threshold, long probeMillis) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ins = c.prepareStatement("insert into subscription_health (subscription_id,"
-                        + " consecutive_failures, failing_since, open_until) values (?, 0, ?, null) on conflict do nothing")) {
-                    ins.setString(1, subscriptionId);
-                    ins.setLong(2, now);
-                    ins.executeUpdate();
-                }
-                State s = lock(c, subscriptionId);
-                int failures = s.failures() + 1;
-                Long since = s.failingSince() == null ? now : s.failingSince();
-                Long openUntil = s.openUntil() != null ? s.openUntil() : failures >= threshold ? now + probeMillis : null;
-                try (PreparedStatement up = c.prepareStatement("update subscription_health set consecutive_failures = ?,"
-                        + " failing_since = ?, open_until = ? where subscription_id = ?")) {
-                    up.setInt(1, failures);
-                    up.setLong(2, since);
-                    up.setObject(3, openUntil);
-                    up.setString(4, subscriptionId);
-                    up.executeUpdate();
-                }
-                c.commit();
-                return new State(failures, since, openUntil);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return Tx.run(dataSource, c -> {
+            try (PreparedStatement ins = c.prepareStatement("insert into subscription_health (subscription_id,"
+                    + " consecutive_failures, failing_since, open_until) values (?, 0, ?, null) on conflict do nothing")) {
+                ins.setString(1, subscriptionId);
+                ins.setLong(2, now);
+                ins.executeUpdate();
             }
-        }
+            State s = lock(c, subscriptionId);
+            int failures = s.failures() + 1;
+            Long since = s.failingSince() == null ? now : s.failingSince();
+            Long openUntil = s.openUntil() != null ? s.openUntil() : failures >= threshold ? now + probeMillis : null;
+            try (PreparedStatement up = c.prepareStatement("update subscription_health set consecutive_failures = ?,"
+                    + " failing_since = ?, open_until = ? where subscription_id = ?")) {
+                up.setInt(1, failures);
+                up.setLong(2, since);
+                up.setObject(3, openUntil);
+                up.setString(4, subscriptionId);
+                up.executeUpdate();
+            }
+            return new State(failures, since, openUntil);
+        });
     }
 
     /** A successful attempt: the run of failures is over, the circuit closed. */
@@ -104,36 +97,29 @@ public final class SubscriptionHealth {
      * apart across every instance. Returns when this delivery may go.
      */
     public long reserveSlot(String subscriptionId, long now, long intervalMillis) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ins = c.prepareStatement(
-                        "insert into subscription_rate (subscription_id, next_slot) values (?, ?) on conflict do nothing")) {
-                    ins.setString(1, subscriptionId);
-                    ins.setLong(2, now);
-                    ins.executeUpdate();
-                }
-                long slot;
-                try (PreparedStatement q = c.prepareStatement(
-                        "select next_slot from subscription_rate where subscription_id = ? for update")) {
-                    q.setString(1, subscriptionId);
-                    try (ResultSet rs = q.executeQuery()) {
-                        rs.next();
-                        slot = Math.max(rs.getLong(1), now);
-                    }
-                }
-                try (PreparedStatement up = c.prepareStatement("update subscription_rate set next_slot = ? where subscription_id = ?")) {
-                    up.setLong(1, slot + intervalMillis);
-                    up.setString(2, subscriptionId);
-                    up.executeUpdate();
-                }
-                c.commit();
-                return slot;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return Tx.run(dataSource, c -> {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "insert into subscription_rate (subscription_id, next_slot) values (?, ?) on conflict do nothing")) {
+                ins.setString(1, subscriptionId);
+                ins.setLong(2, now);
+                ins.executeUpdate();
             }
-        }
+            long slot;
+            try (PreparedStatement q = c.prepareStatement(
+                    "select next_slot from subscription_rate where subscription_id = ? for update")) {
+                q.setString(1, subscriptionId);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    slot = Math.max(rs.getLong(1), now);
+                }
+            }
+            try (PreparedStatement up = c.prepareStatement("update subscription_rate set next_slot = ? where subscription_id = ?")) {
+                up.setLong(1, slot + intervalMillis);
+                up.setString(2, subscriptionId);
+                up.executeUpdate();
+            }
+            return slot;
+        });
     }
 
     private static State lock(Connection c, String subscriptionId) throws SQLException {
