@@ -156,16 +156,9 @@ public final class OrderingLanes {
         return out;
     }
 
-    private interface Step<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code step} holding the lane's lock; {@code absent} when the lane does not exist. */
-    private <T> T inLane(String subscriptionId, String key, T absent, Step<T> step) throws SQLException {
-        return Tx.run(dataSource, c -> {
-            T result = lock(c, subscriptionId, key) ? step.run(c) : absent;
-            return result;
-        });
+    /** Runs {@code step} in one transaction holding the lane's lock; {@code absent} when the lane does not exist. */
+    private <T> T inLane(String subscriptionId, String key, T absent, Tx.Work<T> step) throws SQLException {
+        return Tx.run(dataSource, c -> lock(c, subscriptionId, key) ? step.run(c) : absent);
     }
 
     private static boolean lock(Connection c, String subscriptionId, String key) throws SQLException {
