@@ -26,8 +26,11 @@ public final class Admission {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
+    /** Why a delivery waits: the metric's label. */
+    public enum Why { CIRCUIT, CONCURRENCY, RATE }
+
     /** Wait until {@code until} ({@code slot}: the rate-limit slot reserved for it), or go now (null). */
-    public record Wait(long until, String reason, Long slot) {}
+    public record Wait(long until, Why why, String reason, Long slot) {}
 
     /** What {@link #attempted} concluded: the subscription has failed for longer than the disable window. */
     public record Verdict(boolean disable, String reason) {
@@ -80,11 +83,11 @@ public final class Admission {
         SubscriptionHealth.State circuit = circuits.get(s.id());
         if (circuit != null && circuit.open()) {
             if (now < circuit.openUntil()) {
-                return new Wait(circuit.openUntil() + jitter(), "the circuit is open after " + circuit.failures() + " failed attempts", null);
+                return new Wait(circuit.openUntil() + jitter(), Why.CIRCUIT, "the circuit is open after " + circuit.failures() + " failed attempts", null);
             }
             long next = now + probeMillis;
             if (!health.claimProbe(s.id(), circuit.openUntil(), next)) {
-                return new Wait(next + jitter(), "the circuit is open; another delivery is the probe", null);
+                return new Wait(next + jitter(), Why.CIRCUIT, "the circuit is open; another delivery is the probe", null);
             }
             circuits.put(s.id(), new SubscriptionHealth.State(circuit.failures(), circuit.failingSince(), next));
             LOG.info("Subscription {}: circuit open, probing with this delivery", s.id());
@@ -96,7 +99,7 @@ public final class Admission {
             if (n.incrementAndGet() > cap) {
                 n.decrementAndGet();
                 // Its deliveries are slow (or many): look again in a moment, without a thread waiting.
-                return new Wait(now + 250 + jitter(), "at its cap of " + cap + " deliveries at once", slotHeld);
+                return new Wait(now + 250 + jitter(), Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld);
             }
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
@@ -108,7 +111,7 @@ public final class Admission {
         if (limits.intervalMillis() > 0 && slotHeld == null) {
             long slot = health.reserveSlot(s.id(), now, limits.intervalMillis());
             if (slot > now + 5) {
-                return new Wait(slot, "rate limit " + limits.rateText(), slot);
+                return new Wait(slot, Why.RATE, "rate limit " + limits.rateText(), slot);
             }
         }
         return null;

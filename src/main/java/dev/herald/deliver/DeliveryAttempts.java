@@ -98,7 +98,7 @@ public final class DeliveryAttempts {
             m.setHeader("_AMQ_SCHED_DELIVERY", wait.until());
             if (wait.slot() != null) m.setHeader(SLOT_HEADER, wait.slot());
             exchange.setProperty(DEFERRED, true);
-            metrics.deferred(exchange, d.subscriptionId(), wait.reason());
+            metrics.deferred(exchange, d.subscriptionId(), wait.why().name().toLowerCase(java.util.Locale.ROOT));
             LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
             return;
         }

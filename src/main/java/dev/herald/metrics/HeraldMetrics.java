@@ -81,8 +81,7 @@ public final class HeraldMetrics {
     }
 
     /** A delivery put back unattempted to wait (circuit open, concurrency cap, rate limit). */
-    public void deferred(Exchange exchange, String subscription, String reason) {
-        String why = reason.startsWith("the circuit") ? "circuit" : reason.startsWith("rate") ? "rate" : "concurrency";
+    public void deferred(Exchange exchange, String subscription, String why) {
         onSuccess(exchange, () -> Counter.builder("herald.deliveries.deferred")
                 .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
                 .tag("subscription", subscription).tag("reason", why).register(registry()).increment());
