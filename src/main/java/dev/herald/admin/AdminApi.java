@@ -156,8 +156,7 @@ public final class AdminApi {
     }
 
     private Subscription subscription(String id) {
-        Subscription s = subscriptions.all().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
-        return found(s, "subscription", id);
+        return found(subscriptions.inForce(id), "subscription", id);
     }
 
     private Map<String, Object> describe(Subscription s) {

@@ -51,7 +51,7 @@ public final class Replays {
         }
         Delivery d = Json.read((String) dl.get("delivery"), Delivery.class);
         requireDeliverable(d.subscriptionId());
-        Delivery again = d.again(Math.max(queries.attemptCount(deliveryId), d.attempt()) + 1);
+        Delivery again = again(d);
         if (!queries.markReplayed(deliveryId, true)) throw new HttpProblem(409, "dead letter " + deliveryId + " is being replayed already");
         send(List.of(again));
         LOG.info("Replayed dead letter {} to {} (attempt {})", deliveryId, d.subscriptionId(), again.attempt());
@@ -66,7 +66,7 @@ public final class Replays {
         int skipped = 0;
         for (Map<String, Object> r : queries.deadLettersToReplay(filter)) {
             Delivery d = Json.read((String) r.get("delivery"), Delivery.class);
-            if (subscriptions.byId(d.subscriptionId()) == null || subscriptions.disabledReason(d.subscriptionId()) != null) {
+            if (whyNotDeliverable(d.subscriptionId()) != null) {
                 skipped++;
             } else {
                 eligible.add(d);
@@ -80,7 +80,7 @@ public final class Replays {
                 List<Delivery> chunk = new ArrayList<>();
                 for (Delivery d : eligible.subList(i, Math.min(eligible.size(), i + CHUNK))) {
                     if (!queries.markReplayed(d.id(), true)) continue; // replayed by someone else meanwhile
-                    chunk.add(d.again(Math.max(queries.attemptCount(d.id()), d.attempt()) + 1));
+                    chunk.add(again(d));
                 }
                 try {
                     send(chunk);
@@ -145,16 +145,24 @@ public final class Replays {
         return Map.of("eventId", eventId, "deliveryId", d.id(), "subscriptionId", s.id());
     }
 
-    private void requireDeliverable(String subscriptionId) {
-        if (subscriptions.byId(subscriptionId) == null) {
-            throw new HttpProblem(409, "subscription '" + subscriptionId + "' is not in config/subscriptions.yaml any more;"
-                    + " nothing can be delivered to it");
+    /** The same delivery again, numbered after every attempt the store has seen, with a fresh schedule. */
+    private Delivery again(Delivery d) throws Exception {
+        return d.again(Math.max(queries.attemptCount(d.id()), d.attempt()) + 1);
+    }
+
+    /** Why nothing can be delivered to the subscription now, or null if it can. */
+    private String whyNotDeliverable(String subscriptionId) {
+        if (subscriptions.inForce(subscriptionId) == null) {
+            return "subscription '" + subscriptionId + "' is not in config/subscriptions.yaml any more; nothing can be delivered to it";
         }
         String disabled = subscriptions.disabledReason(subscriptionId);
-        if (disabled != null) {
-            throw new HttpProblem(409, "subscription '" + subscriptionId + "' is disabled (" + disabled + "); enable it first:"
-                    + " POST /api/subscriptions/" + subscriptionId + "/enable");
-        }
+        return disabled == null ? null : "subscription '" + subscriptionId + "' is disabled (" + disabled + "); enable it first:"
+                + " POST /api/subscriptions/" + subscriptionId + "/enable";
+    }
+
+    private void requireDeliverable(String subscriptionId) {
+        String why = whyNotDeliverable(subscriptionId);
+        if (why != null) throw new HttpProblem(409, why);
     }
 
     private void send(List<Delivery> deliveries) throws Exception {

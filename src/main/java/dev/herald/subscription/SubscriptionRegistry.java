@@ -118,6 +118,11 @@ public final class SubscriptionRegistry {
         return s != null ? s : retired.get(id);
     }
 
+    /** The subscription in force in the file now (not one that was removed), or null. */
+    public Subscription inForce(String id) {
+        return index.byId(id);
+    }
+
     /** Why a subscription is disabled, or null while it is enabled. */
     public String disabledReason(String id) {
         return disabled.get(id);
