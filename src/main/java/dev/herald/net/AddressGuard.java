@@ -87,7 +87,8 @@ public final class AddressGuard implements DnsResolver {
             for (String part : allow.split(",")) {
                 String p = part.trim();
                 if (p.isEmpty()) continue;
-                if (p.matches("[0-9a-fA-F:.]+(/\\d+)?") && (p.contains(".") && p.matches("[0-9./]+") || p.contains(":"))) {
+                // An IPv6 address has a colon, an IPv4 one only digits and dots: anything else is a name.
+                if (p.contains(":") || p.matches("[0-9./]+")) {
                     allowedBlocks.add(Cidr.parse(p));
                 } else if (p.matches("[A-Za-z0-9.-]+")) {
                     allowedHosts.add(p.toLowerCase(Locale.ROOT));
