@@ -10,7 +10,6 @@ import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +175,6 @@ class IngestApiTest {
         assertThat(allGood.statusCode()).isEqualTo(202);
         HttpResponse<String> notArray = post("application/cloudevents-batch+json", event("b-5", "signup.completed"));
         assertThat(notArray.statusCode()).isEqualTo(400);
-        assertThat(List.of(Json.tree(notArray.body()).path("detail").asText())).allMatch(d -> d.contains("JSON array"));
+        assertThat(Json.tree(notArray.body()).path("detail").asText()).contains("JSON array");
     }
 }
