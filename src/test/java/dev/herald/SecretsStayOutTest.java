@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.deliver.WebhookSigner;
-import dev.herald.event.Json;
 import dev.herald.http.ApiKeys;
 import dev.herald.support.Http;
 import dev.herald.support.LogCapture;

@@ -141,21 +141,6 @@ public final class OrderingLanes {
         return out;
     }
 
-    /** The lane's deliveries in order, parked or not: for tests and the admin view. */
-    public List<String> deliveries(String subscriptionId, String key) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement(
-                     "select delivery_id from lane_deliveries where subscription_id = ? and ordering_key = ? order by seq")) {
-            q.setString(1, subscriptionId);
-            q.setString(2, key);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     /** Runs {@code step} in one transaction holding the lane's lock; {@code absent} when the lane does not exist. */
     private <T> T inLane(String subscriptionId, String key, T absent, Tx.Work<T> step) throws SQLException {
         return Tx.run(dataSource, c -> lock(c, subscriptionId, key) ? step.run(c) : absent);
