@@ -26,6 +26,9 @@ import dev.herald.deliver.Admission;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.store.SubscriptionHealth;
 import dev.herald.dispatch.Dispatcher;
+import dev.herald.dispatch.DispatchConsumer;
+import dev.herald.broker.BatchConsumer;
+import java.util.List;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
 import dev.herald.event.KafkaOffsets;
@@ -120,8 +123,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("rejectReason", new RejectReason());
             registry.bind("kafkaOffsets", new KafkaOffsets());
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
-            registry.bind("dispatcher", new Dispatcher(subscriptions, store, lanes,
-                    cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis()));
+            Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes,
+                    cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis());
             Admission admission = new Admission(new SubscriptionHealth(store.dataSource()),
                     cfg.integer("herald.circuit.failures", 10),
                     cfg.duration("herald.circuit.probe-interval", Duration.ofMinutes(1)).toMillis(),
@@ -167,16 +170,18 @@ public final class HeraldConfiguration implements CamelConfiguration {
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size", 500),
                     cfg.duration("herald.store.flush-interval", Duration.ofMillis(50)).toMillis(),
                     cfg.integer("herald.store.writers", 1));
+            DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers", 4),
+                    cfg.integer("herald.dispatch.batch-size", 100));
             long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
             long reload = cfg.duration("herald.subscriptions.reload-interval", Duration.ofSeconds(2)).toMillis();
             LaneSweeper sweeper = new LaneSweeper(lanes, context,
                     cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
-            // Stopped after the routes, in reverse order: writer, pool, store, broker.
+            // Stopped after the routes, in reverse order: dispatch, writer, pool, store, broker.
             Runnable refreshState = () -> {
                 subscriptions.refreshState();
                 admission.refresh();
             };
-            context.addService(new Lifecycle(broker, pool, store, writer, refreshState, sweeper, refresh, reload, subscriptions::reloadIfChanged,
+            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch), refreshState, sweeper, refresh, reload, subscriptions::reloadIfChanged,
                     () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
@@ -250,7 +255,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final EmbeddedBroker broker;
         private final JmsPoolConnectionFactory pool;
         private final Store store;
-        private final StoreWriter writer;
+        private final List<BatchConsumer> consumers;
         private final Runnable refreshState;
         private final Runnable reloadSubscriptions;
         private final LaneSweeper sweeper;
@@ -259,7 +264,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
         private final long reloadMillis;
         private ScheduledExecutorService timer;
 
-        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, StoreWriter writer,
+        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, List<BatchConsumer> consumers,
                   Runnable refreshState, LaneSweeper sweeper, long refreshMillis, long reloadMillis, Runnable reloadSubscriptions,
                   Purge purge) {
             this.sweeper = sweeper;
@@ -268,7 +273,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             this.broker = broker;
             this.pool = pool;
             this.store = store;
-            this.writer = writer;
+            this.consumers = consumers;
             this.refreshState = refreshState;
             this.reloadSubscriptions = reloadSubscriptions;
             this.refreshMillis = refreshMillis;
@@ -276,7 +281,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
 
         @Override
         protected void doStart() throws Exception {
-            writer.start();
+            consumers.forEach(BatchConsumer::start);
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "herald-subscriptions");
                 t.setDaemon(true);
@@ -299,7 +304,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
         @Override
         protected void doStop() throws Exception {
             if (timer != null) timer.shutdownNow();
-            writer.stop();
+            for (int i = consumers.size() - 1; i >= 0; i--) consumers.get(i).stop();
             pool.stop();
             store.close();
             if (broker != null) broker.stop();

@@ -1,6 +1,7 @@
 package dev.herald.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.BatchConsumer;
 import dev.herald.deliver.Delivery;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
@@ -8,24 +9,37 @@ import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatch: claims the event id (de-duplication), matches subscriptions, and prepares one delivery
- * message per match plus the store record. The route sends them all in the consumer's JMS
- * transaction, so the fan-out is all or nothing. A delivery to an ordered subscription takes its
- * place in the lane of the event's {@code orderingkey} here, in dispatch order.
+ * Dispatch: claims event ids (de-duplication), matches subscriptions, and prepares one delivery
+ * message per match plus the store record, for a batch of events. {@link DispatchConsumer} sends
+ * them all in the batch's JMS transaction, so the fan-out is all or nothing. A delivery to an
+ * ordered subscription takes its place in the lane of the event's {@code orderingkey} here, in
+ * dispatch order.
  */
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    public static final String OUTCOME = "heraldDispatch";
-    public static final String LOG_RECORD = "heraldLogRecord";
+
+    /** What dispatch decided for one event. */
+    public sealed interface Decision {
+        /** Dispatched: the delivery messages (JSON) and the store record. */
+        record Fanout(List<String> deliveries, String logRecord) implements Decision {}
+
+        /** Held by another dispatcher, or committed a moment ago: look again at {@code until}. */
+        record Busy(long until) implements Decision {}
+
+        /** Already dispatched: dropped. */
+        record Duplicate() implements Decision {}
+    }
 
     private final SubscriptionRegistry subscriptions;
     private final Store store;
@@ -39,51 +53,57 @@ public final class Dispatcher {
         this.leaseMillis = leaseMillis;
     }
 
-    public void dispatch(Exchange exchange) throws Exception {
-        String json = exchange.getMessage().getBody(String.class);
-        JsonNode event = Json.tree(json);
-        String id = event.path("id").asText();
-        String type = event.path("type").asText();
-        exchange.getMessage().getHeaders().clear();
-        long now = System.currentTimeMillis();
-        Store.Claim claim = store.claim(id, now, leaseMillis);
-        exchange.setProperty(OUTCOME, claim.name());
-        switch (claim) {
-            case DUPLICATE -> LOG.info("Event {} ({}) was already dispatched; duplicate dropped", id, type);
-            case BUSY -> {
-                // Held by another dispatcher, or committed a moment ago: look again once the lease is up.
-                exchange.getMessage().setHeader("_AMQ_SCHED_DELIVERY", now + leaseMillis);
-                LOG.debug("Event {} is being dispatched elsewhere; checking again in {} ms", id, leaseMillis);
-            }
-            case NEW -> {
-                String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
-                List<Delivery> laned = new ArrayList<>();
-                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                    @Override
-                    public void onFailure(Exchange failed) {
-                        store.release(id);
-                        // Not dispatched after all: the redelivered event queues again at the tail.
-                        for (Delivery d : laned) leaveQuietly(d);
-                    }
-                });
-                List<Subscription> matched = subscriptions.match(type, event);
-                List<String> deliveries = new ArrayList<>(matched.size());
-                List<LogRecord.Target> targets = new ArrayList<>(matched.size());
-                for (Subscription s : matched) {
-                    boolean ordered = s.ordered() && key != null;
-                    Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null);
-                    if (ordered) {
-                        laned.add(d);
-                        lanes.enter(s.id(), key, d.id());
-                    }
-                    deliveries.add(Json.string(d));
-                    targets.add(new LogRecord.Target(d.id(), s.id()));
+    /** One decision per event (CloudEvent JSON), in order; the claims are one store transaction. */
+    public List<Decision> dispatch(List<String> jsons, long now, BatchConsumer.Undo undo) throws SQLException {
+        List<JsonNode> events = new ArrayList<>(jsons.size());
+        List<String> ids = new ArrayList<>(jsons.size());
+        for (String json : jsons) {
+            JsonNode event = Json.tree(json);
+            events.add(event);
+            ids.add(event.path("id").asText());
+        }
+        Map<String, Store.Claim> claims = store.claimAll(ids, now, leaseMillis);
+        List<String> claimed = ids.stream().filter(id -> claims.get(id) == Store.Claim.NEW).distinct().toList();
+        if (!claimed.isEmpty()) undo.add(() -> store.release(claimed));
+        Set<String> seen = new HashSet<>();
+        List<Decision> decisions = new ArrayList<>(events.size());
+        for (JsonNode event : events) {
+            String id = event.path("id").asText();
+            String type = event.path("type").asText();
+            Store.Claim claim = seen.add(id) ? claims.get(id) : Store.Claim.DUPLICATE;
+            switch (claim) {
+                case DUPLICATE -> {
+                    LOG.info("Event {} ({}) was already dispatched; duplicate dropped", id, type);
+                    decisions.add(new Decision.Duplicate());
                 }
-                exchange.getMessage().setBody(deliveries);
-                exchange.setProperty(LOG_RECORD, Json.string(new LogRecord.Dispatched(event, now, targets)));
-                LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
+                case BUSY -> {
+                    LOG.debug("Event {} is being dispatched elsewhere; checking again in {} ms", id, leaseMillis);
+                    decisions.add(new Decision.Busy(now + leaseMillis));
+                }
+                case NEW -> decisions.add(fanOut(event, id, type, now, undo));
             }
         }
+        return decisions;
+    }
+
+    private Decision fanOut(JsonNode event, String id, String type, long now, BatchConsumer.Undo undo) throws SQLException {
+        String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
+        List<Subscription> matched = subscriptions.match(type, event);
+        List<String> deliveries = new ArrayList<>(matched.size());
+        List<LogRecord.Target> targets = new ArrayList<>(matched.size());
+        for (Subscription s : matched) {
+            boolean ordered = s.ordered() && key != null;
+            Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null);
+            if (ordered) {
+                lanes.enter(s.id(), key, d.id());
+                // Not dispatched after all: the redelivered event queues again at the tail.
+                undo.add(() -> leaveQuietly(d));
+            }
+            deliveries.add(Json.string(d));
+            targets.add(new LogRecord.Target(d.id(), s.id()));
+        }
+        LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
+        return new Decision.Fanout(deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)));
     }
 
     private void leaveQuietly(Delivery d) {

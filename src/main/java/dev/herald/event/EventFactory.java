@@ -34,6 +34,8 @@ import org.apache.camel.Message;
  */
 public final class EventFactory {
 
+    private static final String KAFKA_MANUAL_COMMIT = "CamelKafkaManualCommit";
+
     static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_*-]+)*");
     private static final int MAX_ID = 256;
     private static final int MAX_TYPE = 128;
@@ -67,20 +69,22 @@ public final class EventFactory {
     }
 
     /**
-     * Camel entry point: reads the exchange, returns the event as JSON bytes, sets header
-     * {@code herald_event_id}, and {@code JMSXGroupID} to the ordering key so that the broker hands
-     * one key's events to dispatch one at a time, in the order they were accepted.
+     * Camel entry point: reads the exchange, returns the event as JSON bytes. Nothing of the source's
+     * headers travels on: the message keeps only {@code herald_event_id}, the Kafka offset handle to
+     * commit afterwards, and {@code JMSXGroupID} = the ordering key, so that the broker hands one
+     * key's events to dispatch one at a time, in the order they were accepted. (Cleared here rather
+     * than with removeHeaders and an exclude pattern, which compiles a regex per message.)
      */
     public byte[] accept(Exchange exchange) {
-        CloudEvent event = toEvent(exchange.getMessage());
-        exchange.getMessage().setHeader("herald_event_id", event.id());
+        Message m = exchange.getMessage();
+        CloudEvent event = toEvent(m);
+        Object kafkaCommit = m.getHeader(KAFKA_MANUAL_COMMIT);
+        m.getHeaders().clear();
+        if (kafkaCommit != null) m.setHeader(KAFKA_MANUAL_COMMIT, kafkaCommit);
+        m.setHeader("herald_event_id", event.id());
+        if (event.orderingkey() != null) m.setHeader("JMSXGroupID", event.orderingkey());
         exchange.setProperty(HeraldMetrics.EVENT_TYPE, event.type());
         exchange.setProperty(HeraldMetrics.EVENT_SOURCE, event.source());
-        if (event.orderingkey() != null) {
-            exchange.getMessage().setHeader("JMSXGroupID", event.orderingkey());
-        } else {
-            exchange.getMessage().removeHeader("JMSXGroupID");
-        }
         return Json.bytes(event);
     }
 

@@ -8,7 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -55,40 +59,74 @@ public final class Store implements AutoCloseable {
      * BUSY: another dispatcher holds a fresh claim, or committed and the store has not caught up.
      */
     public Claim claim(String eventId, long now, long leaseMillis) throws SQLException {
+        return claimAll(List.of(eventId), now, leaseMillis).get(eventId);
+    }
+
+    /**
+     * {@link #claim} for a dispatch batch, in one database transaction (one commit, not one per
+     * event). Ids are claimed in sorted order, so two batches sharing ids cannot deadlock.
+     */
+    public Map<String, Claim> claimAll(Collection<String> eventIds, long now, long leaseMillis) throws SQLException {
+        List<String> ids = new ArrayList<>(new TreeSet<>(eventIds));
+        Map<String, Claim> out = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ins = c.prepareStatement(
-                    "insert into event_claims (id, state, claimed_at) values (?, 'pending', ?) on conflict do nothing")) {
-                ins.setString(1, eventId);
-                ins.setLong(2, now);
-                if (ins.executeUpdate() == 1) return Claim.NEW;
-            }
-            try (PreparedStatement sel = c.prepareStatement("select state, claimed_at from event_claims where id = ?")) {
-                sel.setString(1, eventId);
-                try (ResultSet rs = sel.executeQuery()) {
-                    if (!rs.next()) return claim(eventId, now, leaseMillis);
-                    if ("done".equals(rs.getString(1))) return Claim.DUPLICATE;
-                    long claimedAt = rs.getLong(2);
-                    if (now - claimedAt < leaseMillis) return Claim.BUSY;
-                    try (PreparedStatement take = c.prepareStatement(
-                            "update event_claims set claimed_at = ? where id = ? and state = 'pending' and claimed_at = ?")) {
-                        take.setLong(1, now);
-                        take.setString(2, eventId);
-                        take.setLong(3, claimedAt);
-                        return take.executeUpdate() == 1 ? Claim.NEW : Claim.BUSY;
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "insert into event_claims (id, state, claimed_at) values (?, 'pending', ?) on conflict do nothing")) {
+                    for (String id : ids) {
+                        ins.setString(1, id);
+                        ins.setLong(2, now);
+                        ins.addBatch();
                     }
+                    int[] inserted = ins.executeBatch();
+                    for (int i = 0; i < ids.size(); i++) {
+                        out.put(ids.get(i), inserted[i] == 1 ? Claim.NEW : reclaim(c, ids.get(i), now, leaseMillis));
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return out;
+    }
+
+    /** The id was claimed before: by a finished dispatch, a live one, or one whose lease ran out. */
+    private static Claim reclaim(Connection c, String eventId, long now, long leaseMillis) throws SQLException {
+        try (PreparedStatement sel = c.prepareStatement("select state, claimed_at from event_claims where id = ?")) {
+            sel.setString(1, eventId);
+            try (ResultSet rs = sel.executeQuery()) {
+                // Released by a rolled-back dispatch meanwhile: look again in a moment.
+                if (!rs.next()) return Claim.BUSY;
+                if ("done".equals(rs.getString(1))) return Claim.DUPLICATE;
+                long claimedAt = rs.getLong(2);
+                if (now - claimedAt < leaseMillis) return Claim.BUSY;
+                try (PreparedStatement take = c.prepareStatement(
+                        "update event_claims set claimed_at = ? where id = ? and state = 'pending' and claimed_at = ?")) {
+                    take.setLong(1, now);
+                    take.setString(2, eventId);
+                    take.setLong(3, claimedAt);
+                    return take.executeUpdate() == 1 ? Claim.NEW : Claim.BUSY;
                 }
             }
         }
     }
 
-    /** Gives a claim back after a failed dispatch, so the redelivered event is not held for a lease. */
-    public void release(String eventId) {
+    /** Gives claims back after a failed dispatch, so the redelivered events are not held for a lease. */
+    public void release(Collection<String> eventIds) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement del = c.prepareStatement("delete from event_claims where id = ? and state = 'pending'")) {
-            del.setString(1, eventId);
-            del.executeUpdate();
+            for (String id : eventIds) {
+                del.setString(1, id);
+                del.addBatch();
+            }
+            del.executeBatch();
         } catch (SQLException e) {
-            LOG.warn("Could not release the claim on event {} (it expires with its lease): {}", eventId, e.getMessage());
+            LOG.warn("Could not release the claims on {} event(s) (they expire with their lease): {}", eventIds.size(), e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.dispatch;
 
+import dev.herald.broker.BatchConsumer;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.event.EventCatalog;
 import dev.herald.store.OrderingLanes;
@@ -11,18 +12,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 
 /**
  * The whole dispatch step (claim in the store, match, build every delivery and the log record) with
  * 10 and with 10,000 subscriptions, in the same run (bench/dispatch.sh). Each event matches the
  * same 4 subscriptions in both cases; the store is H2 on disk, as by default. What is left out is
- * the JMS hand-off, which does not depend on the number of subscriptions. Not a test.
+ * the JMS hand-off, which does not depend on the number of subscriptions. Events are dispatched in
+ * batches of the second argument's size (1 by default). Not a test.
  */
 public final class DispatchBenchmark {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        // Events per dispatch batch (one store transaction for their claims), as DispatchConsumer takes them under load.
+        final int BATCH = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path dir = Files.createTempDirectory("herald-dispatch-bench");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.start();
@@ -33,7 +36,7 @@ public final class DispatchBenchmark {
                     Path subs = dir.resolve("subs-" + n + ".yaml");
                     Files.writeString(subs, yaml(n));
                     try (Store store = new Store("jdbc:h2:file:" + dir.resolve("store-" + round + "-" + n)
-                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", null, null, 4)) {
+                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0", null, null, 4)) {
                         store.migrate();
                         SubscriptionRegistry registry = new SubscriptionRegistry(subs,
                                 new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse("0s", 0)), store,
@@ -42,12 +45,15 @@ public final class DispatchBenchmark {
                         Dispatcher dispatcher = new Dispatcher(registry, store, new OrderingLanes(store.dataSource()), 30_000);
                         long deliveries = 0;
                         long t0 = System.nanoTime();
-                        for (int i = 0; i < events; i++) {
-                            DefaultExchange ex = new DefaultExchange(camel);
-                            ex.getMessage().setBody("{\"specversion\": \"1.0\", \"id\": \"e-" + i + "\", \"source\": \"urn:bench\","
-                                    + " \"type\": \"order.created\", \"data\": {\"total\": 1500, \"country\": \"DE\"}}");
-                            dispatcher.dispatch(ex);
-                            deliveries += ex.getMessage().getBody(List.class).size();
+                        for (int i = 0; i < events; i += BATCH) {
+                            List<String> batch = new java.util.ArrayList<>(BATCH);
+                            for (int j = i; j < Math.min(events, i + BATCH); j++) {
+                                batch.add("{\"specversion\": \"1.0\", \"id\": \"e-" + j + "\", \"source\": \"urn:bench\","
+                                        + " \"type\": \"order.created\", \"data\": {\"total\": 1500, \"country\": \"DE\"}}");
+                            }
+                            for (Dispatcher.Decision d : dispatcher.dispatch(batch, System.currentTimeMillis(), new BatchConsumer.Undo())) {
+                                deliveries += ((Dispatcher.Decision.Fanout) d).deliveries().size();
+                            }
                         }
                         double seconds = (System.nanoTime() - t0) / 1e9;
                         if (round > 0) {

@@ -2,6 +2,7 @@ package dev.herald.perf;
 
 import dev.herald.Herald;
 import dev.herald.deliver.WebhookSigner;
+import dev.herald.support.KafkaBroker;
 import dev.herald.support.TestHerald;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -25,8 +27,9 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  * (embedded Artemis with its persistent journal, the H2 store, signed webhooks) and a fast loopback
  * receiver; checks the receiver's own capacity; then drives the baseline ({@link Baseline}) and
  * Herald with open-loop Poisson arrivals of 1 KB JSON events into JMS at increasing rates, until one
- * is no longer sustained; then fans one event out to 10 (and 1,000) subscriptions. Writes
- * target/perf/results.csv and target/perf/latency.png. Not a test: it asserts nothing.
+ * is no longer sustained; then sends the same events to Herald through Kafka and {@code POST /events};
+ * then fans one event out to 10 (and 1,000) subscriptions. Writes target/perf/results.csv and
+ * target/perf/latency.png. Not a test: it asserts nothing.
  *
  * <p>Usage: {@code PerfBenchmark short|full}. Short (CI) runs two rates for two seconds each.
  */
@@ -47,25 +50,33 @@ public final class PerfBenchmark {
         System.out.printf("herald perf (%s): %d cores, %s, %d s per step%n", full ? "full" : "short",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds);
 
-        try (FastReceiver receiver = new FastReceiver()) {
+        try (FastReceiver receiver = new FastReceiver(); KafkaBroker kafka = profile ? null : KafkaBroker.start()) {
             capacity(receiver, full ? 3 : 1); // warms the JIT up: the first seconds measure class loading
             System.out.printf("receiver capacity: %,.0f requests/s (16 in-JVM HttpClient 5 clients, 1 KB POSTs, keep-alive;"
                     + " the client is the limit: wrk measures ~40,000/s)%n", capacity(receiver, full ? 3 : 1));
-            Herald herald = start(dir, receiver);
+            Herald herald = start(dir, receiver, kafka);
             String broker = "tcp://127.0.0.1:" + brokerPort;
+            Callable<PoissonLoad.Source> jms = () -> PoissonLoad.jms(broker, "legacy.orders");
             Map<String, List<Step>> steps = new LinkedHashMap<>();
             if (profile) {
-                run(receiver, broker, "legacy.orders", "warm-up", new double[] {200}, 5);
-                run(receiver, broker, "legacy.orders", "herald", new double[] {300}, 30);
+                run(receiver, jms, "warm-up", new double[] {200}, 5);
+                run(receiver, jms, "herald", new double[] {Integer.getInteger("perf.rate", 300)}, 30);
                 herald.stop();
                 System.exit(0);
             }
             try (Baseline baseline = new Baseline(broker, "bench.baseline", receiver.url("/baseline"), 16)) {
-                if (full) run(receiver, broker, "bench.baseline", "warm-up", new double[] {200}, 5);
-                steps.put("baseline", run(receiver, broker, "bench.baseline", "baseline", lambdas, seconds));
+                Callable<PoissonLoad.Source> queue = () -> PoissonLoad.jms(broker, "bench.baseline");
+                if (full) run(receiver, queue, "warm-up", new double[] {200}, 5);
+                steps.put("baseline", run(receiver, queue, "baseline", lambdas, seconds));
             }
-            if (full) run(receiver, broker, "legacy.orders", "warm-up", new double[] {200}, 5);
-            steps.put("herald", run(receiver, broker, "legacy.orders", "herald", lambdas, seconds));
+            if (full) run(receiver, jms, "warm-up", new double[] {200}, 5);
+            steps.put("herald", run(receiver, jms, "herald", lambdas, seconds));
+            // The same events into Herald's other ingresses: Kafka (structured CloudEvents) and POST /events.
+            double[] sourceLambdas = full ? new double[] {250, 1000} : new double[] {50};
+            steps.put("herald-kafka", run(receiver, () -> PoissonLoad.kafka(kafka.bootstrap(), "platform.events"), "herald-kafka",
+                    sourceLambdas, seconds));
+            steps.put("herald-http", run(receiver, () -> PoissonLoad.http("http://127.0.0.1:" + httpPort + "/events"), "herald-http",
+                    sourceLambdas, seconds));
             List<String> fanOut = new ArrayList<>();
             for (int k : full ? new int[] {10, 1000} : new int[] {10}) fanOut.add(fanOut(receiver, broker, dir, k, full ? 50 : 10));
             herald.stop();
@@ -85,15 +96,21 @@ public final class PerfBenchmark {
     }
 
     private static int brokerPort;
+    private static int httpPort;
 
-    private static Herald start(Path dir, FastReceiver receiver) throws Exception {
+    private static Herald start(Path dir, FastReceiver receiver, KafkaBroker kafka) throws Exception {
         Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
         writeSubscriptions(dir, receiver, 0);
         brokerPort = TestHerald.freePort();
         Map<String, String> o = new LinkedHashMap<>();
         o.put("herald.data.dir", dir.resolve("data").toString());
         o.put("herald.broker.port", Integer.toString(brokerPort));
-        o.put("herald.http.port", Integer.toString(TestHerald.freePort()));
+        httpPort = TestHerald.freePort();
+        o.put("herald.http.port", Integer.toString(httpPort));
+        if (kafka != null) {
+            o.put("herald.kafka.enabled", "true");
+            o.put("herald.kafka.brokers", kafka.bootstrap());
+        }
         o.put("herald.management.port", Integer.toString(TestHerald.freePort()));
         o.put("herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
         o.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
@@ -101,7 +118,7 @@ public final class PerfBenchmark {
         // One partner takes all the load here: let it use every delivery thread, as the baseline does.
         o.put("herald.deliver.max-in-flight-per-subscription", "16");
         // Experiments: -Dherald.<setting>=<value> on the benchmark's JVM (PERF_JAVA_OPTS) overrides a setting.
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("herald."))
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("herald.") || k.startsWith("camel."))
                 .forEach(k -> o.put(k, System.getProperty(k)));
         return new Herald(o).start();
     }
@@ -124,14 +141,14 @@ public final class PerfBenchmark {
                 """.formatted(id, status, url, dir.resolve("secret"));
     }
 
-    private static List<Step> run(FastReceiver receiver, String broker, String queue, String system, double[] lambdas, int seconds)
-            throws Exception {
+    private static List<Step> run(FastReceiver receiver, Callable<PoissonLoad.Source> source, String system, double[] lambdas,
+                                  int seconds) throws Exception {
         List<Step> steps = new ArrayList<>();
         for (double lambda : lambdas) {
             int n = (int) (lambda * seconds);
             long before = receiver.received.get();
             receiver.latencyUs.getIntervalHistogram(); // discard what came before
-            long t0 = PoissonLoad.run(broker, queue, lambda, n, system + "-" + (long) lambda + "-");
+            long t0 = PoissonLoad.run(source.call(), lambda, n, system + "-" + (long) lambda + "-");
             long sendEnd = System.nanoTime();
             long deadline = sendEnd + (long) ((seconds + 30) * 1e9);
             while (receiver.received.get() - before < n && System.nanoTime() < deadline) Thread.sleep(20);
@@ -167,8 +184,7 @@ public final class PerfBenchmark {
              var c = cf.createConnection(); var s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
             var p = s.createProducer(s.createQueue("legacy.orders"));
             for (int i = 0; i < events; i++) {
-                p.send(s.createTextMessage("{\"orderId\":\"F-" + k + "-" + i + "\",\"status\":\"fan\",\"sentAtUs\":"
-                        + System.nanoTime() / 1000 + ",\"pad\":\"" + PoissonLoad.PAD + "\"}"));
+                p.send(s.createTextMessage(PoissonLoad.order("F-" + k + "-" + i, "fan", System.nanoTime() / 1000)));
             }
         }
         long expected = (long) events * k;

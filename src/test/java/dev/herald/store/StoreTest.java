@@ -35,11 +35,29 @@ class StoreTest {
             assertThat(store.claim("e1", 1_700, 500)).isEqualTo(Store.Claim.BUSY);
             new StoreBatch(List.of(dispatched("e1", "d1"))).write(store.dataSource());
             assertThat(store.claim("e1", 9_000, 500)).as("dispatched").isEqualTo(Store.Claim.DUPLICATE);
-            store.release("e1");
+            store.release(List.of("e1"));
             assertThat(store.claim("e1", 9_000, 500)).as("release only drops pending claims").isEqualTo(Store.Claim.DUPLICATE);
             assertThat(store.claim("e2", 1_000, 500)).isEqualTo(Store.Claim.NEW);
-            store.release("e2");
+            store.release(List.of("e2"));
             assertThat(store.claim("e2", 1_001, 500)).isEqualTo(Store.Claim.NEW);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void claimsABatchInOneGo(String db) throws Exception {
+        try (Store store = open(db)) {
+            store.claim("held", 1_000, 500);
+            store.claim("done", 1_000, 500);
+            new StoreBatch(List.of(dispatched("done", "d1"))).write(store.dataSource());
+            store.claim("expired", 100, 500);
+            assertThat(store.claimAll(List.of("new-2", "held", "done", "new-1", "expired", "new-2"), 1_100, 500))
+                    .as("one verdict per distinct id, in any order of the batch")
+                    .isEqualTo(Map.of("new-1", Store.Claim.NEW, "new-2", Store.Claim.NEW, "held", Store.Claim.BUSY,
+                            "done", Store.Claim.DUPLICATE, "expired", Store.Claim.NEW));
+            store.release(List.of("new-1", "new-2", "done"));
+            assertThat(store.claimAll(List.of("new-1", "done"), 1_200, 500))
+                    .isEqualTo(Map.of("new-1", Store.Claim.NEW, "done", Store.Claim.DUPLICATE));
         }
     }
 

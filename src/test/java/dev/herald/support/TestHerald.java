@@ -139,6 +139,17 @@ public final class TestHerald implements AutoCloseable {
 
     /** The messages waiting on a queue, as text, with their string properties. */
     public List<Map<String, String>> browse(String queue) throws Exception {
+        // An Artemis browser may end early while the broker is busy paging messages in: look again
+        // until it has seen as many as the queue holds.
+        List<Map<String, String>> out = browseOnce(queue);
+        for (int i = 0; i < 20 && broker() != null && out.size() < broker().messageCount(queue); i++) {
+            Thread.sleep(250);
+            out = browseOnce(queue);
+        }
+        return out;
+    }
+
+    private List<Map<String, String>> browseOnce(String queue) throws Exception {
         List<Map<String, String>> out = new ArrayList<>();
         try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             c.start();
