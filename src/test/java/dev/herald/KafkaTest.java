@@ -90,6 +90,29 @@ class KafkaTest {
                 && herald.broker().messageCount("herald.events") == 0
                 && herald.broker().messageCount("herald.deliveries") == 0);
         assertThat(receiver.requests("/users")).filteredOn(x -> x.bodyText().contains("kafka-evt-1")).hasSize(1);
+        // Offsets are committed asynchronously, with a later poll: they still get there.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committedLag("platform.events")).isZero());
+    }
+
+    /** Records of the topic that Herald's consumer group has not committed yet. */
+    static long committedLag(String topic) throws Exception {
+        try (var admin = kafka.admin()) {
+            return lag(admin, topic);
+        }
+    }
+
+    private static long lag(org.apache.kafka.clients.admin.Admin admin, String topic) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets("herald").partitionsToOffsetAndMetadata().get();
+        long lag = 0;
+        for (var tp : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+            var partition = new org.apache.kafka.common.TopicPartition(topic, tp.partition());
+            long end = admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get()
+                    .get(partition).offset();
+            var c = committed.get(partition);
+            lag += end - (c == null ? 0 : c.offset());
+        }
+        return lag;
     }
 
     @Test
