@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,10 +78,13 @@ public final class DeliveryAttempts {
             exchange.setProperty(PARKED, true);
             return;
         }
-        Message m = exchange.getMessage();
-        Long slotHeld = m.getHeader(SLOT_HEADER, Long.class);
-        // Only what we set here reaches the partner: no JMS or Camel header leaks through.
-        m.getHeaders().clear();
+        Long slotHeld = exchange.getMessage().getHeader(SLOT_HEADER, Long.class);
+        // A plain message from here on, with only what we set: no JMS or Camel header reaches the
+        // partner, and the channel's copies of it stay cheap (copying a JmsMessage makes Camel
+        // throw and catch an exception: JmsMessage.newInstance in Camel 4.18).
+        Message m = new DefaultMessage(exchange);
+        m.setBody(body);
+        exchange.setIn(m);
         Subscription s = subscriptions.byId(d.subscriptionId());
         String disabled = subscriptions.disabledReason(d.subscriptionId());
         if (s == null || disabled != null) {
