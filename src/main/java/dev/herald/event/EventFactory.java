@@ -69,13 +69,15 @@ public final class EventFactory {
     }
 
     /**
-     * Camel entry point: reads the exchange, returns the event as JSON bytes. Nothing of the source's
-     * headers travels on: the message keeps only {@code herald_event_id}, the Kafka offset handle to
-     * commit afterwards, and {@code JMSXGroupID} = the ordering key, so that the broker hands one
-     * key's events to dispatch one at a time, in the order they were accepted. (Cleared here rather
-     * than with removeHeaders and an exclude pattern, which compiles a regex per message.)
+     * Camel entry point (a bean step): makes the event, as JSON bytes, the exchange's body. Nothing of
+     * the source's headers travels on: the message keeps only {@code herald_event_id}, the Kafka
+     * offset handle to commit afterwards, and {@code JMSXGroupID} = the ordering key, so that the
+     * broker hands one key's events to dispatch one at a time, in the order they were accepted.
+     * Sets the body itself rather than returning it (as an expression Camel would copy the exchange
+     * to call it) and clears the headers itself (removeHeaders with an exclude pattern compiles a
+     * regex per message).
      */
-    public byte[] accept(Exchange exchange) {
+    public void accept(Exchange exchange) {
         Message m = exchange.getMessage();
         CloudEvent event = toEvent(m);
         Object kafkaCommit = m.getHeader(KAFKA_MANUAL_COMMIT);
@@ -85,7 +87,7 @@ public final class EventFactory {
         if (event.orderingkey() != null) m.setHeader("JMSXGroupID", event.orderingkey());
         exchange.setProperty(HeraldMetrics.EVENT_TYPE, event.type());
         exchange.setProperty(HeraldMetrics.EVENT_SOURCE, event.source());
-        return Json.bytes(event);
+        m.setBody(Json.bytes(event));
     }
 
     public CloudEvent toEvent(Message in) {

@@ -1,6 +1,7 @@
 package dev.herald.perf;
 
 import dev.herald.Herald;
+import dev.herald.broker.EmbeddedBroker;
 import dev.herald.deliver.WebhookSigner;
 import dev.herald.support.KafkaBroker;
 import dev.herald.support.TestHerald;
@@ -37,7 +38,7 @@ public final class PerfBenchmark {
 
     /** One rate step of one system. */
     record Step(String system, double lambda, int sent, long delivered, double achieved, long p50Us, long p99Us, long p999Us,
-                boolean sustained) {}
+                boolean sustained, long storeBacklog, double storeCatchUpS) {}
 
     public static void main(String[] args) throws Exception {
         boolean full = args.length > 0 && args[0].equals("full");
@@ -55,6 +56,7 @@ public final class PerfBenchmark {
             System.out.printf("receiver capacity: %,.0f requests/s (16 in-JVM HttpClient 5 clients, 1 KB POSTs, keep-alive;"
                     + " the client is the limit: wrk measures ~40,000/s)%n", capacity(receiver, full ? 3 : 1));
             Herald herald = start(dir, receiver, kafka);
+            heraldBroker = herald.context().getRegistry().lookupByNameAndType("heraldBroker", EmbeddedBroker.class);
             String broker = "tcp://127.0.0.1:" + brokerPort;
             Callable<PoissonLoad.Source> jms = () -> PoissonLoad.jms(broker, "legacy.orders");
             Map<String, List<Step>> steps = new LinkedHashMap<>();
@@ -81,10 +83,11 @@ public final class PerfBenchmark {
             for (int k : full ? new int[] {10, 1000} : new int[] {10}) fanOut.add(fanOut(receiver, broker, dir, k, full ? 50 : 10));
             herald.stop();
 
-            List<String> csv = new ArrayList<>(List.of("system,lambda,sent,delivered,achieved_per_s,p50_ms,p99_ms,p999_ms,sustained"));
-            steps.values().forEach(list -> list.forEach(s -> csv.add(String.format("%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s", s.system(),
-                    s.lambda(), s.sent(), s.delivered(), s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
-                    s.sustained()))));
+            List<String> csv = new ArrayList<>(List.of("system,lambda,sent,delivered,achieved_per_s,p50_ms,p99_ms,p999_ms,sustained,"
+                    + "store_backlog,store_catch_up_s"));
+            steps.values().forEach(list -> list.forEach(s -> csv.add(String.format("%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s,%d,%.1f",
+                    s.system(), s.lambda(), s.sent(), s.delivered(), s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0,
+                    s.p999Us() / 1000.0, s.sustained(), s.storeBacklog(), s.storeCatchUpS()))));
             Files.write(out.resolve("results.csv"), csv);
             Files.write(out.resolve("fanout.txt"), fanOut);
             Plot.latency(out.resolve("latency.png"), steps);
@@ -97,6 +100,7 @@ public final class PerfBenchmark {
 
     private static int brokerPort;
     private static int httpPort;
+    private static EmbeddedBroker heraldBroker;
 
     private static Herald start(Path dir, FastReceiver receiver, KafkaBroker kafka) throws Exception {
         Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
@@ -157,12 +161,20 @@ public final class PerfBenchmark {
             double elapsed = (receiver.lastReceivedNanos - t0) / 1e9;
             // Sustained: everything arrived, and the last of it no later than 1 s after the last send.
             boolean sustained = delivered >= n && receiver.lastReceivedNanos - sendEnd <= 1_000_000_000L;
+            // The attempt log is written off the delivery path: how far behind it was, and how long it took to catch up.
+            long backlog = system.startsWith("herald") ? heraldBroker.messageCount("herald.log") : 0;
+            long caughtUp = System.nanoTime();
+            while (backlog > 0 && heraldBroker.messageCount("herald.log") > 0 && System.nanoTime() - caughtUp < 180_000_000_000L) {
+                Thread.sleep(100);
+            }
             Step s = new Step(system, lambda, n, delivered, delivered / elapsed, hist.getValueAtPercentile(50),
-                    hist.getValueAtPercentile(99), hist.getValueAtPercentile(99.9), sustained);
+                    hist.getValueAtPercentile(99), hist.getValueAtPercentile(99.9), sustained, backlog,
+                    backlog > 0 ? (System.nanoTime() - caughtUp) / 1e9 : 0);
             steps.add(s);
-            System.out.printf("%-8s λ=%,6.0f/s  sent %,7d  delivered %,7d  %,8.0f/s  p50 %8.1f ms  p99 %8.1f ms  p99.9 %8.1f ms  %s%n",
+            System.out.printf("%-8s λ=%,6.0f/s  sent %,7d  delivered %,7d  %,8.0f/s  p50 %8.1f ms  p99 %8.1f ms  p99.9 %8.1f ms  %s%s%n",
                     system, lambda, n, delivered, s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
-                    sustained ? "sustained" : "NOT sustained");
+                    sustained ? "sustained" : "NOT sustained", backlog > 0
+                            ? String.format("  (store log %,d records behind, caught up in %.1f s)", backlog, s.storeCatchUpS()) : "");
             if (!sustained) {
                 // Let the backlog drain before anything else is measured.
                 long drain = System.nanoTime() + 120_000_000_000L;
