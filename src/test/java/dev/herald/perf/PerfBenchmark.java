@@ -44,7 +44,7 @@ public final class PerfBenchmark {
         boolean full = args.length > 0 && args[0].equals("full");
         boolean profile = args.length > 0 && args[0].equals("profile"); // Herald alone at 300/s for 30 s, for a profiler
         int seconds = full ? 10 : 2;
-        double[] lambdas = full ? new double[] {100, 250, 500, 1000, 2000, 4000} : new double[] {50, 200};
+        double[] lambdas = full ? new double[] {100, 250, 500, 1000, 1500, 2000, 4000} : new double[] {50, 200};
         Path out = Path.of("target/perf");
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("herald-perf");
