@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Herald against the hand-written floor, in one run (docs/performance.md): Herald (embedded Artemis
 # with its journal, H2 store, signed webhooks) and a plain JMS-consumer-plus-HttpClient baseline,
-# driven by open-loop Poisson arrivals of 1 KB events at increasing rates; latency p50/p99/p99.9
-# from the producer's send to the receiver's receipt; fan-out to 10 and 1,000 subscriptions.
+# driven by open-loop Poisson arrivals of 1 KB events at increasing rates (JMS; then Kafka and
+# POST /events into Herald); latency p50/p99/p99.9 from the producer's send to the receiver's
+# receipt; how far the attempt log fell behind; fan-out to 10 and 1,000 subscriptions.
 # Writes target/perf/results.csv, fanout.txt and latency.png.
-# Usage: bench/perf.sh [short|full|profile]   (short: seconds, for CI; full: about 4 minutes;
-#   profile: Herald alone at 300/s for 30 s - with PERF_JAVA_OPTS="-XX:StartFlightRecording=filename=target/perf/herald.jfr")
+# Usage: bench/perf.sh [short|full|profile]   (short: seconds, for CI; full: about 8 minutes;
+#   profile: Herald alone at -Dperf.rate (300)/s for 30 s, for a profiler: bench/profile.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-full}"
