@@ -61,8 +61,10 @@ public final class PerfBenchmark {
             Callable<PoissonLoad.Source> jms = () -> PoissonLoad.jms(broker, "legacy.orders");
             Map<String, List<Step>> steps = new LinkedHashMap<>();
             if (profile) {
-                run(receiver, jms, "warm-up", new double[] {200}, 5);
-                run(receiver, jms, "herald", new double[] {Integer.getInteger("perf.rate", 300)}, 30);
+                // Long enough a warm-up that the JIT has mostly done its work before the measured 30 s.
+                int rate = Integer.getInteger("perf.rate", 300);
+                run(receiver, jms, "warm-up", new double[] {200, Math.max(200, rate / 2)}, 10);
+                run(receiver, jms, "herald", new double[] {rate}, 30);
                 herald.stop();
                 System.exit(0);
             }
