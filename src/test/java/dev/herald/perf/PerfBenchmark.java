@@ -32,7 +32,8 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  * then fans one event out to 10 (and 1,000) subscriptions. Writes target/perf/results.csv and
  * target/perf/latency.png. Not a test: it asserts nothing.
  *
- * <p>Usage: {@code PerfBenchmark short|full}. Short (CI) runs two rates for two seconds each.
+ * <p>Usage: {@code PerfBenchmark short|full|profile}. Short (CI) runs two JMS rates and one rate per other source,
+ * two seconds each; profile runs Herald alone at {@code -Dperf.rate} for 30 s (bench/profile.sh).
  */
 public final class PerfBenchmark {
 
