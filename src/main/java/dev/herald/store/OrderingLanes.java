@@ -80,7 +80,9 @@ public final class OrderingLanes {
         return inLane(subscriptionId, key, true, c -> {
             String head = head(c, subscriptionId, key);
             if (head == null || head.equals(deliveryId) || !member(c, deliveryId)) {
-                update(c, "update lane_deliveries set parked = null, parked_at = null where delivery_id = ?", deliveryId);
+                // Only a woken head has a parked body to clear; the others need no write.
+                update(c, "update lane_deliveries set parked = null, parked_at = null where delivery_id = ? and parked is not null",
+                        deliveryId);
                 return true;
             }
             try (PreparedStatement park = c.prepareStatement(

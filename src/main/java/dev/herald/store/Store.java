@@ -68,31 +68,22 @@ public final class Store implements AutoCloseable {
      */
     public Map<String, Claim> claimAll(Collection<String> eventIds, long now, long leaseMillis) throws SQLException {
         List<String> ids = new ArrayList<>(new TreeSet<>(eventIds));
-        Map<String, Claim> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ins = c.prepareStatement(
-                        "insert into event_claims (id, state, claimed_at) values (?, 'pending', ?) on conflict do nothing")) {
-                    for (String id : ids) {
-                        ins.setString(1, id);
-                        ins.setLong(2, now);
-                        ins.addBatch();
-                    }
-                    int[] inserted = ins.executeBatch();
-                    for (int i = 0; i < ids.size(); i++) {
-                        out.put(ids.get(i), inserted[i] == 1 ? Claim.NEW : reclaim(c, ids.get(i), now, leaseMillis));
-                    }
+        return Tx.run(dataSource, c -> {
+            Map<String, Claim> out = new HashMap<>();
+            try (PreparedStatement ins = c.prepareStatement(
+                    "insert into event_claims (id, state, claimed_at) values (?, 'pending', ?) on conflict do nothing")) {
+                for (String id : ids) {
+                    ins.setString(1, id);
+                    ins.setLong(2, now);
+                    ins.addBatch();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                int[] inserted = ins.executeBatch();
+                for (int i = 0; i < ids.size(); i++) {
+                    out.put(ids.get(i), inserted[i] == 1 ? Claim.NEW : reclaim(c, ids.get(i), now, leaseMillis));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** The id was claimed before: by a finished dispatch, a live one, or one whose lease ran out. */

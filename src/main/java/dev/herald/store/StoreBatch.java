@@ -23,21 +23,15 @@ final class StoreBatch {
     }
 
     void write(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                insertEvents(c);
-                insertDeliveries(c);
-                insertAttempts(c);
-                updateDeliveries(c);
-                markClaimsDone(c);
-                insertDeadLetters(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        Tx.run(dataSource, c -> {
+            insertEvents(c);
+            insertDeliveries(c);
+            insertAttempts(c);
+            updateDeliveries(c);
+            markClaimsDone(c);
+            insertDeadLetters(c);
+            return null;
+        });
     }
 
     private void insertEvents(Connection c) throws SQLException {

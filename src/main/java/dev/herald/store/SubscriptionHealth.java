@@ -16,8 +16,6 @@ public final class SubscriptionHealth {
 
     /** A subscription's run of failures; {@code openUntil} is set while its circuit is open. */
     public record State(int failures, Long failingSince, Long openUntil) {
-        public static final State HEALTHY = new State(0, null, null);
-
         public boolean open() {
             return openUntil != null;
         }
