@@ -2,6 +2,7 @@ package dev.herald.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class HeraldMetrics {
 
     private final Supplier<MeterRegistry> lookup;
     private volatile MeterRegistry registry;
+    private volatile Meters meters;
 
     /** @param lookup finds the registry Camel's metrics service scrapes (it is made while Camel starts) */
     public HeraldMetrics(Supplier<MeterRegistry> lookup) {
@@ -38,6 +40,38 @@ public final class HeraldMetrics {
         return r;
     }
 
+    /**
+     * Herald's meters, described once; Micrometer's providers hand back the meter for a set of tags
+     * without building it again on every delivery attempt.
+     */
+    private record Meters(Meter.MeterProvider<Counter> accepted, Meter.MeterProvider<Counter> rejected,
+                          Meter.MeterProvider<Counter> attempts, Meter.MeterProvider<Counter> retries,
+                          Meter.MeterProvider<Timer> duration, Meter.MeterProvider<Counter> deferred) {
+
+        static Meters in(MeterRegistry r) {
+            return new Meters(
+                    Counter.builder("herald.events.accepted").description("Events accepted onto herald.events").withRegistry(r),
+                    Counter.builder("herald.events.rejected").description("Inputs rejected (kept on herald.rejected)").withRegistry(r),
+                    Counter.builder("herald.delivery.attempts").description("Delivery attempts by outcome").withRegistry(r),
+                    Counter.builder("herald.retries.scheduled").description("Retries scheduled on the broker").withRegistry(r),
+                    Timer.builder("herald.delivery.attempt.duration").description("Time from request to answer, per attempt")
+                            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofSeconds(30)).withRegistry(r),
+                    Counter.builder("herald.deliveries.deferred")
+                            .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
+                            .withRegistry(r));
+        }
+    }
+
+    private Meters meters() {
+        Meters m = meters;
+        if (m == null) {
+            m = Meters.in(registry());
+            meters = m;
+        }
+        return m;
+    }
+
     /** An event is on herald.events (called by the accept step, counted once its transaction completes). */
     public void accepted(Exchange exchange) {
         String type = exchange.getProperty(EVENT_TYPE, String.class);
@@ -46,8 +80,7 @@ public final class HeraldMetrics {
     }
 
     public void accepted(String source, String type) {
-        Counter.builder("herald.events.accepted").description("Events accepted onto herald.events")
-                .tag("source", String.valueOf(source)).tag("type", String.valueOf(type)).register(registry()).increment();
+        meters().accepted().withTags("source", String.valueOf(source), "type", String.valueOf(type)).increment();
     }
 
     /** An input was rejected and kept on herald.rejected; {@code ingress} is the route (or http). */
@@ -57,34 +90,24 @@ public final class HeraldMetrics {
     }
 
     public void rejected(String ingress) {
-        Counter.builder("herald.events.rejected").description("Inputs rejected (kept on herald.rejected)")
-                .tag("ingress", String.valueOf(ingress)).register(registry()).increment();
+        meters().rejected().withTags("ingress", String.valueOf(ingress)).increment();
     }
 
     /** One delivery attempt: its outcome (succeeded, retrying, dead), channel, subscription and duration. */
     public void attempt(Exchange exchange, String outcome, String channel, String subscription, long millis) {
         onSuccess(exchange, () -> {
-            Counter.builder("herald.delivery.attempts").description("Delivery attempts by outcome")
-                    .tag("outcome", outcome).tag("channel", channel).tag("subscription", subscription)
-                    .register(registry()).increment();
-            if ("retrying".equals(outcome)) {
-                Counter.builder("herald.retries.scheduled").description("Retries scheduled on the broker")
-                        .tag("subscription", subscription).register(registry()).increment();
-            }
+            Meters m = meters();
+            m.attempts().withTags("outcome", outcome, "channel", channel, "subscription", subscription).increment();
+            if ("retrying".equals(outcome)) m.retries().withTags("subscription", subscription).increment();
             if (!"none".equals(channel)) {
-                Timer.builder("herald.delivery.attempt.duration").description("Time from request to answer, per attempt")
-                        .tag("channel", channel).tag("subscription", subscription)
-                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                        .register(registry()).record(Duration.ofMillis(millis));
+                m.duration().withTags("channel", channel, "subscription", subscription).record(Duration.ofMillis(millis));
             }
         });
     }
 
     /** A delivery put back unattempted to wait (circuit open, concurrency cap, rate limit). */
     public void deferred(Exchange exchange, String subscription, String why) {
-        onSuccess(exchange, () -> Counter.builder("herald.deliveries.deferred")
-                .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
-                .tag("subscription", subscription).tag("reason", why).register(registry()).increment());
+        onSuccess(exchange, () -> meters().deferred().withTags("subscription", subscription, "reason", why).increment());
     }
 
     /** A gauge read when scraped. */
