@@ -51,7 +51,10 @@ public final class AdminApi {
     }
 
     public void listEvents(Exchange exchange) {
-        admin(exchange, 200, ex -> page(queries.events(filter(ex)), ex));
+        admin(exchange, 200, ex -> {
+            AdminQueries.Filter f = filter(ex);
+            return page(queries.events(f), f);
+        });
     }
 
     public void getEvent(Exchange exchange) {
@@ -85,7 +88,10 @@ public final class AdminApi {
     }
 
     public void listDeadLetters(Exchange exchange) {
-        admin(exchange, 200, ex -> page(queries.deadLetters(filter(ex)), ex));
+        admin(exchange, 200, ex -> {
+            AdminQueries.Filter f = filter(ex);
+            return page(queries.deadLetters(f), f);
+        });
     }
 
     public void replayDeadLetter(Exchange exchange) {
@@ -176,9 +182,9 @@ public final class AdminApi {
         return m;
     }
 
-    private static Map<String, Object> page(List<Map<String, Object>> items, Exchange ex) {
-        int limit = limit(ex);
-        int offset = offset(ex);
+    private static Map<String, Object> page(List<Map<String, Object>> items, AdminQueries.Filter f) {
+        int limit = f.limit();
+        int offset = f.offset();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("items", items);
         m.put("limit", limit);
@@ -235,15 +241,14 @@ public final class AdminApi {
     private static JsonNode jsonBody(Exchange ex) {
         String body = ex.getMessage().getBody(String.class);
         if (body == null || body.isBlank()) return Json.MAPPER.createObjectNode();
+        JsonNode n;
         try {
-            JsonNode n = Json.tree(body);
-            if (!n.isObject()) throw new HttpProblem(400, "the body must be a JSON object");
-            return n;
-        } catch (HttpProblem p) {
-            throw p;
+            n = Json.tree(body);
         } catch (RuntimeException e) {
             throw new HttpProblem(400, "the body is not valid JSON");
         }
+        if (!n.isObject()) throw new HttpProblem(400, "the body must be a JSON object");
+        return n;
     }
 
     private static String text(JsonNode n, String field) {

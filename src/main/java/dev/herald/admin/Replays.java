@@ -1,6 +1,7 @@
 package dev.herald.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.BrokerDefaults;
 import dev.herald.broker.Publisher;
 import dev.herald.deliver.Delivery;
 import dev.herald.deliver.OperationalEvents;
@@ -139,8 +140,8 @@ public final class Replays {
                 "herald.test", s.id(), Instant.now().toString(), "application/json", null, Json.MAPPER.valueToTree(data)));
         Delivery d = new Delivery(Delivery.idFor(eventId, s.id()), eventId, s.id(), 1, event);
         publisher.send(List.of(
-                new Publisher.Outgoing("herald.deliveries", Json.string(d)),
-                new Publisher.Outgoing("herald.log", Json.string(new LogRecord.Dispatched(event, System.currentTimeMillis(),
+                new Publisher.Outgoing(BrokerDefaults.DELIVERIES, Json.string(d)),
+                new Publisher.Outgoing(BrokerDefaults.LOG, Json.string(new LogRecord.Dispatched(event, System.currentTimeMillis(),
                         List.of(new LogRecord.Target(d.id(), s.id())))))));
         return Map.of("eventId", eventId, "deliveryId", d.id(), "subscriptionId", s.id());
     }
@@ -167,7 +168,7 @@ public final class Replays {
 
     private void send(List<Delivery> deliveries) throws Exception {
         List<Publisher.Outgoing> out = new ArrayList<>();
-        for (Delivery d : deliveries) out.add(new Publisher.Outgoing("herald.deliveries", Json.string(d)));
+        for (Delivery d : deliveries) out.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, Json.string(d)));
         publisher.send(out);
     }
 }

@@ -7,7 +7,12 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 /** The broker-side redelivery policy of the embedded broker (deploy/artemis/herald-broker.properties says the same for external ones). */
 public final class BrokerDefaults {
 
-    /** Where the pipeline's store records go (the other queue names live in the core routes). */
+    /** Herald's queues, for the Java code that sends to them (the core routes name them too). */
+    public static final String EVENTS = "herald.events";
+    public static final String DELIVERIES = "herald.deliveries";
+    public static final String DEAD = "herald.dead";
+    public static final String REJECTED = "herald.rejected";
+    /** Where the pipeline's store records go. */
     public static final String LOG = "herald.log";
     /** Where the broker moves a message that keeps failing for unexpected reasons (a bug, not bad input). */
     public static final String POISON_QUEUE = "herald.poison";

@@ -19,14 +19,12 @@ import java.util.List;
  */
 public final class DispatchConsumer extends BatchConsumer {
 
-    public static final String EVENTS = "herald.events";
-    public static final String DELIVERIES = "herald.deliveries";
     private static final String GROUP = "JMSXGroupID";
 
     private final Dispatcher dispatcher;
 
     public DispatchConsumer(ConnectionFactory connectionFactory, Dispatcher dispatcher, int threads, int batchSize) {
-        super("herald-dispatch", connectionFactory, EVENTS, threads, batchSize, 0);
+        super("herald-dispatch", connectionFactory, BrokerDefaults.EVENTS, threads, batchSize, 0);
         this.dispatcher = dispatcher;
     }
 
@@ -35,9 +33,9 @@ public final class DispatchConsumer extends BatchConsumer {
         List<String> bodies = new ArrayList<>(batch.size());
         for (Message m : batch) bodies.add(text(m));
         List<Dispatcher.Decision> decisions = dispatcher.dispatch(bodies, System.currentTimeMillis(), undo);
-        Queue deliveries = session.createQueue(DELIVERIES);
+        Queue deliveries = session.createQueue(BrokerDefaults.DELIVERIES);
         Queue log = session.createQueue(BrokerDefaults.LOG);
-        Queue events = session.createQueue(EVENTS);
+        Queue events = session.createQueue(BrokerDefaults.EVENTS);
         for (int i = 0; i < batch.size(); i++) {
             Dispatcher.Decision decision = decisions.get(i);
             if (decision instanceof Dispatcher.Decision.Fanout f) {

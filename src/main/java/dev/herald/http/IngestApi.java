@@ -1,6 +1,7 @@
 package dev.herald.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.BrokerDefaults;
 import dev.herald.broker.Publisher;
 import dev.herald.event.CloudEvent;
 import dev.herald.event.EventFactory;
@@ -214,12 +215,12 @@ public final class IngestApi {
     }
 
     private static Publisher.Outgoing toQueue(CloudEvent event) {
-        return new Publisher.Outgoing("herald.events", Json.string(event),
+        return new Publisher.Outgoing(BrokerDefaults.EVENTS, Json.string(event),
                 event.orderingkey() == null ? Map.of() : Map.of("JMSXGroupID", event.orderingkey()));
     }
 
     private static Publisher.Outgoing rejected(byte[] body, String reason) {
-        return new Publisher.Outgoing("herald.rejected", new String(body, StandardCharsets.UTF_8),
+        return new Publisher.Outgoing(BrokerDefaults.REJECTED, new String(body, StandardCharsets.UTF_8),
                 Map.of("herald_reason", reason, "herald_route", "http-ingest"));
     }
 
