@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import dev.herald.broker.BrokerDefaults;
 import dev.herald.admin.AdminApi;
 import dev.herald.admin.Replays;
 import dev.herald.broker.EmbeddedBroker;
@@ -117,7 +118,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // Herald's meters go into the registry Camel's metrics service makes and scrapes.
             HeraldMetrics metrics = new HeraldMetrics(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
             registry.bind("heraldMetrics", metrics);
-            EventFactory events = new EventFactory(cfg.integer("herald.accept.max-event-bytes", 262_144), Clock.systemUTC(), catalog);
+            int maxEventBytes = cfg.integer("herald.accept.max-event-bytes", 262_144);
+            EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
             registry.bind("heraldXmlMapper", events.xmlMapper());
             registry.bind("rejectReason", new RejectReason());
@@ -145,7 +147,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
             long idempotencyWindow = cfg.duration("herald.http.idempotency-window", Duration.ofHours(24)).toMillis();
             registry.bind("ingestApi", new IngestApi(auth, events, publisher, idempotency, metrics,
-                    cfg.integer("herald.accept.max-event-bytes", 262_144), cfg.integer("herald.http.max-batch-bytes", 4_194_304),
+                    maxEventBytes, cfg.integer("herald.http.max-batch-bytes", 4_194_304),
                     cfg.integer("herald.http.max-batch-events", 1000), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission));
@@ -174,7 +176,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.integer("herald.dispatch.batch-size", 100));
             long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
             long reload = cfg.duration("herald.subscriptions.reload-interval", Duration.ofSeconds(2)).toMillis();
-            LaneSweeper sweeper = new LaneSweeper(lanes, context,
+            LaneSweeper sweeper = new LaneSweeper(lanes, publisher,
                     cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
             // Stopped after the routes, in reverse order: dispatch, writer, pool, store, broker.
             Runnable refreshState = () -> {
@@ -194,7 +196,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
     /** Queue depths (embedded broker; an external Artemis cluster exports its own) and disabled subscriptions. */
     private static void gauges(HeraldMetrics metrics, EmbeddedBroker broker, SubscriptionRegistry subscriptions) {
         if (broker != null) {
-            for (String queue : new String[] {"herald.events", "herald.deliveries", "herald.dead", "herald.rejected", "herald.log"}) {
+            for (String queue : new String[] {BrokerDefaults.EVENTS, BrokerDefaults.DELIVERIES, BrokerDefaults.DEAD, BrokerDefaults.REJECTED, BrokerDefaults.LOG}) {
                 metrics.gauge("herald.queue.depth", "Messages waiting on a Herald queue (scheduled retries included)", "queue", queue,
                         broker, b -> b.isStarted() ? b.messageCount(queue) : Double.NaN);
             }

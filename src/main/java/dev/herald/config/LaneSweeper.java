@@ -1,8 +1,8 @@
 package dev.herald.config;
 
+import dev.herald.broker.BrokerDefaults;
+import dev.herald.broker.Publisher;
 import dev.herald.store.OrderingLanes;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +16,12 @@ final class LaneSweeper implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LaneSweeper.class);
 
     private final OrderingLanes lanes;
-    private final CamelContext context;
+    private final Publisher publisher;
     private final long afterMillis;
-    private ProducerTemplate producer;
 
-    LaneSweeper(OrderingLanes lanes, CamelContext context, long afterMillis) {
+    LaneSweeper(OrderingLanes lanes, Publisher publisher, long afterMillis) {
         this.lanes = lanes;
-        this.context = context;
+        this.publisher = publisher;
         this.afterMillis = afterMillis;
     }
 
@@ -35,8 +34,7 @@ final class LaneSweeper implements Runnable {
         try {
             var stranded = lanes.strandedHeads(afterMillis, System.currentTimeMillis());
             if (stranded.isEmpty()) return;
-            if (producer == null) producer = context.createProducerTemplate();
-            for (String delivery : stranded) producer.sendBody("jms:queue:herald.deliveries", delivery);
+            publisher.send(stranded.stream().map(d -> new Publisher.Outgoing(BrokerDefaults.DELIVERIES, d)).toList());
             LOG.warn("Woke {} ordered delivery(ies) whose lane's previous delivery finished without waking them", stranded.size());
         } catch (Exception e) {
             LOG.warn("Ordering lane sweep failed (tried again later): {}", e.getMessage());
