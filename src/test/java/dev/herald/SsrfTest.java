@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.event.Json;
+import dev.herald.support.LogCapture;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
 import dev.herald.support.TestHerald;
@@ -38,9 +39,12 @@ class SsrfTest {
                     .isSameAs(context.getRegistry().lookupByName("heraldHttpConnections"));
 
             // Live edit to the cloud metadata service: refused, the previous subscription keeps serving.
-            Files.writeString(herald.dir.resolve("subscriptions.yaml"), TestHerald.webhooks("p http://169.254.169.254/latest/meta-data")
-                    .replace("SECRET_FILE", herald.dir.resolve("secret").toString()));
-            Thread.sleep(1000);
+            try (LogCapture logs = new LogCapture()) {
+                Files.writeString(herald.dir.resolve("subscriptions.yaml"), TestHerald.webhooks("p http://169.254.169.254/latest/meta-data")
+                        .replace("SECRET_FILE", herald.dir.resolve("secret").toString()));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(logs.text()).contains("Refused the edited").contains("169.254.169.254"));
+            }
             send(herald, "S-2");
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests("/p").size() == 2);
         }

@@ -73,6 +73,7 @@ class BatchConsumerTest {
             assertThat(out).as("each message once: what the failed batches sent was rolled back with them")
                     .hasSize(50).doesNotHaveDuplicates().contains("poison", "m0", "m49");
             assertThat(undone).as("the undo steps of the two failed batches ran").hasValue(2);
+            assertThat(poisonBatches).as("tried three times").hasSize(3);
             assertThat(poisonBatches.get(0)).as("the first batch held more than the poison").isGreaterThan(1);
             assertThat(poisonBatches.subList(1, 3)).as("redelivered, it is handled alone").containsExactly(1, 1);
         } finally {

@@ -25,6 +25,7 @@ class ChaosBrokerRestartTest {
             await().atMost(Duration.ofMinutes(2)).until(() -> Load.eventIds(receiver, "/b").size() >= EVENTS / 4);
             artemis.kill();
             int atKill = Load.eventIds(receiver, "/b").size();
+            assertThat(atKill).as("the broker died with deliveries still to make").isLessThan(EVENTS);
             Thread.sleep(3000);
             artemis.run();
 

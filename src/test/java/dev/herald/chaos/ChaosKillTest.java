@@ -41,6 +41,7 @@ class ChaosKillTest {
                 await().atMost(Duration.ofMinutes(2)).until(() -> Load.eventIds(receiver, "/k").size() >= EVENTS / 4);
                 herald.kill();
                 int beforeRestart = Load.eventIds(receiver, "/k").size();
+                assertThat(beforeRestart).as("Herald died with deliveries still to make").isLessThan(EVENTS);
 
                 herald = HeraldProcess.start(settings, Map.of(), dir.resolve("herald-2.log"));
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))

@@ -50,7 +50,7 @@ class OrderingLanesTest {
             assertThat(lanes.turn("s", "A", "a3", "body-a3", 1_000)).isFalse();
             assertThat(lanes.strandedHeads(500, 2_000)).as("a2 waits for a1, which is live").isEmpty();
             // a1's process finished it in the store and died before its broker commit carried the wake.
-            lanes.leave("s", "A", "a1", 1_500);
+            assertThat(lanes.leave("s", "A", "a1", 1_500)).contains("body-a2");
             assertThat(lanes.strandedHeads(5_000, 2_000)).as("not yet stranded for long enough").isEmpty();
             assertThat(lanes.strandedHeads(500, 7_000)).containsExactly("body-a2");
             assertThat(lanes.strandedHeads(500, 7_100)).as("just woken: not twice in a row").isEmpty();
@@ -74,11 +74,16 @@ class OrderingLanesTest {
             assertThat(got).doesNotHaveDuplicates().hasSize(40);
             // Draining from the head, each leave hands over to exactly the next.
             List<String> order = order(store);
-            for (int i = 1; i < order.size(); i++) lanes.turn("s", "A", order.get(i), "body-" + order.get(i), 1);
+            assertThat(order).hasSize(40);
+            for (int i = 1; i < order.size(); i++) {
+                assertThat(lanes.turn("s", "A", order.get(i), "body-" + order.get(i), 1)).as("behind the head: parked").isFalse();
+            }
             for (int i = 0; i < order.size() - 1; i++) {
                 Optional<String> next = lanes.leave("s", "A", order.get(i), 2);
                 assertThat(next).contains("body-" + order.get(i + 1));
             }
+            assertThat(lanes.leave("s", "A", order.get(39), 2)).as("the last one wakes no one").isEmpty();
+            assertThat(order(store)).as("the lane is empty").isEmpty();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A real HTTP receiver on loopback: records every request, answers from a per-path script (default 200). */
@@ -48,6 +49,7 @@ public final class Receiver implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(32);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
 
@@ -58,7 +60,7 @@ public final class Receiver implements AutoCloseable {
     /** On this port (0: any free one): a receiver can be stopped and another started where it was. */
     public Receiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -118,5 +120,6 @@ public final class Receiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
