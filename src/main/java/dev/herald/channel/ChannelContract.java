@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A channel's declared contract: its parameters as JSON Schema (required ones, secrets marked
@@ -48,9 +50,16 @@ public final class ChannelContract {
         this.schema = FACTORY.getSchema(definition);
     }
 
+    /** The built-in contracts, read and compiled once: they are classpath resources and never change. */
+    private static final Map<String, ChannelContract> BUILT_IN = CHANNELS.stream()
+            .collect(Collectors.toUnmodifiableMap(c -> c, ChannelContract::read));
+
     /** The contract of a built-in channel, or null when there is no such channel. */
     public static ChannelContract of(String channel) {
-        if (!CHANNELS.contains(channel)) return null;
+        return BUILT_IN.get(channel);
+    }
+
+    private static ChannelContract read(String channel) {
         try (InputStream in = ChannelContract.class.getResourceAsStream("/herald/channels/" + channel + ".channel.yaml")) {
             JsonNode doc = YAML.readTree(in);
             return new ChannelContract(channel, doc.get("definition"));
