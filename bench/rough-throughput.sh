@@ -23,7 +23,8 @@ HERALD_PID=$!
 for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done
 grep -o "started in .*" "$BENCH_DATA/herald.log" | head -1
 
-SEND_OUT=$(java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools send --url "tcp://127.0.0.1:$PORT" --count "$N" --threads "$T")
+SEND_OUT=$(java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools send --url "tcp://127.0.0.1:$PORT" \
+  --password "$(cat "$BENCH_DATA/data/broker-producer.password")" --count "$N" --threads "$T")
 echo "$SEND_OUT"
 START=$(echo "$SEND_OUT" | sed -n 's/.*start \([0-9]*\).*/\1/p')
 for _ in $(seq 1 300); do grep -q "received $N" "$BENCH_DATA/receiver.log" && break; sleep 1; done

@@ -48,7 +48,8 @@ class DurableRetryTest {
      */
     @Test
     void sendsInARouteCommitOrRollBackWithTheConsumedMessage() throws Exception {
-        try (TestHerald herald = TestHerald.start("subscriptions: []\n", Map.of())) {
+        // The test's own input queue is one producers may send to.
+        try (TestHerald herald = TestHerald.start("subscriptions: []\n", Map.of("herald.broker.ingress-addresses", "legacy.#,test.#"))) {
             AtomicInteger doomedTries = new AtomicInteger();
             herald.herald().context().addRoutes(new RouteBuilder() {
                 @Override

@@ -22,7 +22,8 @@ class ExternalBrokerTest {
              TestHerald host = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/host")), Map.of())) {
             host.herald().context().getRouteController().stopAllRoutes();
             try (TestHerald client = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/client")),
-                    Map.of("herald.broker.url", "tcp://127.0.0.1:" + host.brokerPort()))) {
+                    Map.of("herald.broker.url", host.brokerUrl(), "herald.broker.user", host.broker().heraldLogin().user(),
+                            "herald.broker.password", host.broker().heraldLogin().password()))) {
                 assertThat(client.herald().context().getRegistry().lookupByName("heraldBroker")).as("no embedded broker").isNull();
 
                 host.send("legacy.orders", "{\"orderId\": \"X-1\", \"status\": \"created\"}");

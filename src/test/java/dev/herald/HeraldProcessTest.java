@@ -106,8 +106,9 @@ class HeraldProcessTest {
                 "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
     }
 
-    private static void send(int port, String text) throws Exception {
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+    private void send(int port, String text) throws Exception {
+        String password = Files.readString(dir.resolve("data/broker-producer.password")).trim();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, "producer", password);
              Connection c = cf.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             s.createProducer(s.createQueue("legacy.orders")).send(s.createTextMessage(text));
         }

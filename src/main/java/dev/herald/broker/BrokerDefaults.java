@@ -19,6 +19,9 @@ public final class BrokerDefaults {
     /** Herald sets no expiry; named so the broker has somewhere to put a message a client sent with one. */
     public static final String EXPIRED = "herald.expired";
 
+    /** Every queue of Herald's own (herald.*). */
+    public static final java.util.List<String> QUEUES = java.util.List.of(EVENTS, DELIVERIES, DEAD, REJECTED, LOG, POISON_QUEUE, EXPIRED);
+
     private BrokerDefaults() {}
 
     /**

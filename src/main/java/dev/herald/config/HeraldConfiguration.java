@@ -3,6 +3,7 @@ package dev.herald.config;
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.admin.AdminApi;
 import dev.herald.admin.Replays;
+import dev.herald.broker.BrokerLogins;
 import dev.herald.broker.EmbeddedBroker;
 import dev.herald.broker.Publisher;
 import dev.herald.health.BrokerReadiness;
@@ -102,16 +103,19 @@ public final class HeraldConfiguration implements CamelConfiguration {
             }
 
             String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
+            BrokerLogins.Login heraldLogin;
             if (brokerUrl == null) {
-                broker = new EmbeddedBroker(dataDir, cfg.string("herald.broker.host", "127.0.0.1"),
-                        cfg.integer("herald.broker.port", 61616), cfg.integer("herald.broker.journal-buffer-timeout-ns", 200_000));
+                broker = BrokerSetup.embedded(cfg, dataDir);
                 broker.start();
                 brokerUrl = broker.vmUrl();
+                heraldLogin = broker.heraldLogin();
                 context.getRegistry().bind("heraldBroker", broker);
             } else {
                 LOG.info("Using the external broker at {}", brokerUrl);
+                heraldLogin = new BrokerLogins.Login(cfg.optional("herald.broker.user").orElse(null),
+                        cfg.optional("herald.broker.password").orElse(null), "herald.broker.password");
             }
-            JmsPoolConnectionFactory pool = connectionFactory(cfg, brokerUrl);
+            JmsPoolConnectionFactory pool = connectionFactory(cfg, brokerUrl, heraldLogin);
             context.addComponent("jms", jmsComponent(pool));
 
             var registry = context.getRegistry();
@@ -166,6 +170,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     gauges(metrics, embedded, subscriptions);
                     metrics.gauge("herald.circuits.open", "Subscriptions whose circuit is open (failing; probed, not attempted)",
                             admission::openCircuits);
+                    if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
                 }
             });
 
@@ -224,13 +229,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
         }
     }
 
-    private static JmsPoolConnectionFactory connectionFactory(Settings cfg, String brokerUrl) {
-        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(brokerUrl);
+    private static JmsPoolConnectionFactory connectionFactory(Settings cfg, String brokerUrl, BrokerLogins.Login login) {
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(brokerUrl, login.user(), login.password());
         // Spring creates a producer per send; without this every send first asks the broker
         // whether the queue exists (a round trip inside the transaction).
         artemis.setCacheDestinations(true);
-        cfg.optional("herald.broker.user").ifPresent(artemis::setUser);
-        cfg.optional("herald.broker.password").ifPresent(artemis::setPassword);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(cfg.integer("herald.broker.pool-connections", 4));

@@ -52,7 +52,7 @@ public final class Tools {
             case "send" -> send(args);
             default -> {
                 System.err.println("usage: Tools secret | receive [--host 127.0.0.1] [--port 9000] [--status 200] [--secret-file F] [--expect N]"
-                        + " | send [--url tcp://127.0.0.1:61616] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]"
+                        + " | send [--url tcp://127.0.0.1:61616] [--user producer] [--password P] [--queue legacy.orders] [--count 1] [--threads 1] [--file F]"
                         + " | send --kafka 127.0.0.1:9092 [--topic platform.events] [--key K] [--header ce_type=order.created] [--file F]");
                 System.exit(2);
             }
@@ -83,6 +83,8 @@ public final class Tools {
     /** Sends JSON orders (or a file) to a queue over Core JMS, as a legacy producer would; prints the rate. */
     static void send(String[] args) throws Exception {
         String url = "tcp://127.0.0.1:61616";
+        String user = "producer";
+        String password = null;
         String queue = "legacy.orders";
         int count = 1;
         int threads = 1;
@@ -101,6 +103,8 @@ public final class Tools {
                     headers.put(kv[0], kv.length > 1 ? kv[1] : "");
                 }
                 case "--url" -> url = args[i + 1];
+                case "--user" -> user = args[i + 1];
+                case "--password" -> password = args[i + 1];
                 case "--queue" -> queue = args[i + 1];
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
@@ -117,8 +121,8 @@ public final class Tools {
         int total = count;
         AtomicInteger next = new AtomicInteger();
         long t0 = System.currentTimeMillis();
-        System.out.println("sending " + count + " message(s) to " + queue + " at " + url + ", start " + t0);
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url)) {
+        System.out.println("sending " + count + " message(s) to " + queue + " at " + url + " as " + user + ", start " + t0);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, user, password != null ? password : producerPassword())) {
             List<Thread> workers = new java.util.ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Thread w = new Thread(() -> {
@@ -141,6 +145,21 @@ public final class Tools {
         }
         long ms = System.currentTimeMillis() - t0;
         System.out.printf("sent %d in %d ms (%.0f/s)%n", count, ms, count * 1000.0 / Math.max(ms, 1));
+    }
+
+    /**
+     * The legacy producers' broker password: HERALD_BROKER_PRODUCER_PASSWORD, else the one the embedded
+     * broker made in data/broker-producer.password.
+     */
+    static String producerPassword() throws IOException {
+        String env = System.getenv("HERALD_BROKER_PRODUCER_PASSWORD");
+        if (env != null && !env.isBlank()) return env.trim();
+        Path file = Path.of("data/broker-producer.password");
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("no producer password: give --password, set HERALD_BROKER_PRODUCER_PASSWORD,"
+                    + " or start Herald once (its embedded broker makes " + file + ")");
+        }
+        return Files.readString(file).trim();
     }
 
     /** Sends records to a Kafka topic, as a service publishing events would. */

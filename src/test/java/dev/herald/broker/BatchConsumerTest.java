@@ -10,6 +10,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,9 +30,13 @@ class BatchConsumerTest {
 
     @Test
     void aFailingMessageRollsBackItsBatchThenFailsOnlyItself() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(Files.createTempDirectory("herald-batch"), "127.0.0.1", TestHerald.freePort(), 200_000);
+        Path dir = Files.createTempDirectory("herald-batch");
+        BrokerLogins logins = new BrokerLogins(new BrokerLogins.Login("herald", BrokerLogins.newPassword(), "test"),
+                new BrokerLogins.Login("producer", BrokerLogins.newPassword(), "test"), new BrokerLogins.Login("operator", BrokerLogins.newPassword(), "test"));
+        EmbeddedBroker broker = new EmbeddedBroker(dir, new EmbeddedBroker.Listener("127.0.0.1", TestHerald.freePort(), null), 200_000,
+                logins, List.of("legacy.#"));
         broker.start();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker.vmUrl())) {
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker.vmUrl(), "herald", logins.herald().password())) {
             try (Connection c = cf.createConnection()) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = s.createProducer(s.createQueue("in"));

@@ -37,7 +37,8 @@ class ChaosKillTest {
 
             HeraldProcess herald = HeraldProcess.start(settings, Map.of(), dir.resolve("herald-1.log"));
             try {
-                Load.send("tcp://127.0.0.1:" + port, null, null, Load.orders("K-", EVENTS, "k"));
+                Load.send("tcp://127.0.0.1:" + port, "producer", Files.readString(dir.resolve("data/broker-producer.password")).trim(),
+                        Load.orders("K-", EVENTS, "k"));
                 await().atMost(Duration.ofMinutes(2)).until(() -> Load.eventIds(receiver, "/k").size() >= EVENTS / 4);
                 herald.kill();
                 int beforeRestart = Load.eventIds(receiver, "/k").size();

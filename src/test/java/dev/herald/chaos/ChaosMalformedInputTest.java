@@ -40,7 +40,7 @@ class ChaosMalformedInputTest {
 
         try (Receiver receiver = new Receiver();
              TestHerald herald = TestHerald.start(TestHerald.webhooks("good " + receiver.url("/g")), Map.of())) {
-            Load.send("tcp://127.0.0.1:" + herald.brokerPort(), null, null, inputs);
+            Load.send(herald.brokerUrl(), "producer", herald.producerPassword(), inputs);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> herald.broker().messageCount("herald.rejected") >= BAD && Load.eventIds(receiver, "/g").size() >= GOOD);
             await().atMost(Duration.ofSeconds(30)).until(() -> herald.broker().messageCount("legacy.orders") == 0);

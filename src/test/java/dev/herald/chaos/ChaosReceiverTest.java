@@ -24,7 +24,7 @@ class ChaosReceiverTest {
         // "Ten minutes" compressed to 8 s; the schedule and the circuit's probe compressed alike.
         try (TestHerald herald = TestHerald.start(TestHerald.webhooks("down http://127.0.0.1:" + port + "/d [0s, 1s, 1s, 2s, 2s, 4s, 4s, 8s, 8s, 16s]"),
                 Map.of("herald.circuit.probe-interval", "1s"))) {
-            Load.send("tcp://127.0.0.1:" + herald.brokerPort(), null, null, Load.orders("D-", events, "d"));
+            Load.send(herald.brokerUrl(), "producer", herald.producerPassword(), Load.orders("D-", events, "d"));
             Thread.sleep(8000);
             try (Receiver receiver = new Receiver(port)) {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))

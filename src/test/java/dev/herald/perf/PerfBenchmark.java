@@ -58,7 +58,10 @@ public final class PerfBenchmark {
                     + " the client is the limit: wrk measures ~40,000/s)%n", capacity(receiver, full ? 3 : 1));
             Herald herald = start(dir, receiver, kafka);
             heraldBroker = herald.context().getRegistry().lookupByNameAndType("heraldBroker", EmbeddedBroker.class);
-            String broker = "tcp://127.0.0.1:" + brokerPort;
+            // Legacy producers log in as the producer; the baseline, a service of the platform's own, as Herald does.
+            String broker = "tcp://127.0.0.1:" + brokerPort + "?user=producer&password="
+                    + Files.readString(dir.resolve("data/broker-producer.password")).trim();
+            String ownBroker = "tcp://127.0.0.1:" + brokerPort + "?user=herald&password=" + heraldBroker.heraldLogin().password();
             Callable<PoissonLoad.Source> jms = () -> PoissonLoad.jms(broker, "legacy.orders");
             Map<String, List<Step>> steps = new LinkedHashMap<>();
             if (profile) {
@@ -69,8 +72,8 @@ public final class PerfBenchmark {
                 herald.stop();
                 System.exit(0);
             }
-            try (Baseline baseline = new Baseline(broker, "bench.baseline", receiver.url("/baseline"), 16)) {
-                Callable<PoissonLoad.Source> queue = () -> PoissonLoad.jms(broker, "bench.baseline");
+            try (Baseline baseline = new Baseline(ownBroker, "bench.baseline", receiver.url("/baseline"), 16)) {
+                Callable<PoissonLoad.Source> queue = () -> PoissonLoad.jms(ownBroker, "bench.baseline");
                 if (full) run(receiver, queue, "warm-up", new double[] {200}, 5);
                 steps.put("baseline", run(receiver, queue, "baseline", lambdas, seconds));
             }

@@ -35,6 +35,7 @@ public final class TestHerald implements AutoCloseable {
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Herald herald;
     private ActiveMQConnectionFactory client;
+    private ActiveMQConnectionFactory asHerald;
 
     private TestHerald(Path dir) {
         this.dir = dir;
@@ -82,7 +83,24 @@ public final class TestHerald implements AutoCloseable {
 
     private void startHerald() throws Exception {
         herald = new Herald(overrides).start();
-        client = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + overrides.get("herald.broker.port"));
+        // As a legacy system: the producer login Herald made on first start.
+        client = new ActiveMQConnectionFactory(brokerUrl(), "producer", producerPassword());
+        var own = broker().heraldLogin();
+        asHerald = new ActiveMQConnectionFactory(brokerUrl(), own.user(), own.password());
+    }
+
+    public String brokerUrl() {
+        return "tcp://127.0.0.1:" + overrides.get("herald.broker.port");
+    }
+
+    /** The legacy producers' broker password, as Herald keeps it in its data directory. */
+    public String producerPassword() throws IOException {
+        return Files.readString(dir.resolve("data/broker-producer.password")).trim();
+    }
+
+    /** The operators' broker password (browse herald.rejected and herald.dead). */
+    public String operatorPassword() throws IOException {
+        return Files.readString(dir.resolve("data/broker-operator.password")).trim();
     }
 
     /** Stops everything (broker included) and starts again on the same data directory. */
@@ -93,6 +111,7 @@ public final class TestHerald implements AutoCloseable {
 
     public void stopHerald() {
         if (client != null) client.close();
+        if (asHerald != null) asHerald.close();
         if (herald != null) herald.stop();
         herald = null;
     }
@@ -137,7 +156,7 @@ public final class TestHerald implements AutoCloseable {
         send(queue, text, Map.of());
     }
 
-    /** The messages waiting on a queue, as text, with their string properties. */
+    /** The messages waiting on a queue (any: browsed with Herald's own login), as text, with their string properties. */
     public List<Map<String, String>> browse(String queue) throws Exception {
         // An Artemis browser may end early while the broker is busy paging messages in: look again
         // until it has seen as many as the queue holds.
@@ -151,7 +170,7 @@ public final class TestHerald implements AutoCloseable {
 
     private List<Map<String, String>> browseOnce(String queue) throws Exception {
         List<Map<String, String>> out = new ArrayList<>();
-        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection c = asHerald.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             c.start();
             QueueBrowser b = s.createBrowser(s.createQueue(queue));
             for (Enumeration<?> e = b.getEnumeration(); e.hasMoreElements(); ) {
