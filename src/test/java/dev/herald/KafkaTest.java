@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
 import dev.herald.support.HeraldProcess;
 import dev.herald.support.KafkaBroker;
+import dev.herald.support.LogCapture;
 import dev.herald.support.Receiver;
 import dev.herald.support.StandardWebhooksVerifier;
 import dev.herald.support.TestHerald;
@@ -113,6 +114,26 @@ class KafkaTest {
             lag += end - (c == null ? 0 : c.offset());
         }
         return lag;
+    }
+
+    /** herald.accept.max-event-bytes holds for Kafka records too, before anything parses them. */
+    @Test
+    void aRecordOverTheSizeLimitIsRejectedWithItsSizeAndTheNextOneFlows() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            List<String> reasons = new java.util.ArrayList<>();
+            for (int size : new int[] {300_000, 5_000_000}) {
+                String value = "{\"userId\": 1, \"pad\": \"" + "KAFKAPAD".repeat(size / 8) + "\"}";
+                produce("platform.events", "big", value, Map.of("ce_type", "user.signed_up", "ce_id", "kafka-big-" + size));
+                reasons.add("the message is " + value.length() + " bytes; the limit is 262144 (herald.accept.max-event-bytes)");
+            }
+            produce("platform.events", "big", "{\"userId\": 2}", Map.of("ce_type", "user.signed_up", "ce_id", "kafka-after-big"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/users").stream()
+                    .anyMatch(x -> x.bodyText().contains("kafka-after-big")));
+            assertThat(receiver.requests("/users")).noneMatch(x -> x.bodyText().contains("kafka-big-"));
+            assertThat(herald.browse("herald.rejected")).filteredOn(m -> "ingress-kafka".equals(m.get("herald_route")))
+                    .extracting(m -> m.get("herald_reason")).containsAll(reasons);
+            assertThat(log.text()).doesNotContain("KAFKAPAD");
+        }
     }
 
     @Test

@@ -70,11 +70,14 @@ public abstract class BatchConsumer extends ServiceSupport {
         this.lingerMillis = lingerMillis;
     }
 
+    /** A message of a batch and its text, read as it was received. */
+    public record Received(Message message, String text) {}
+
     /**
      * Handles one batch; everything sent with {@code producer} commits with it. Throwing rolls the
      * batch back. Must not commit or roll back the session itself.
      */
-    protected abstract void handle(List<Message> batch, Session session, MessageProducer producer, Undo undo) throws Exception;
+    protected abstract void handle(List<Received> batch, Session session, MessageProducer producer, Undo undo) throws Exception;
 
     @Override
     protected void doStart() {
@@ -118,7 +121,7 @@ public abstract class BatchConsumer extends ServiceSupport {
         long backoff = 0;
         int singles = 0;
         while (running) {
-            List<Message> batch = receiveBatch(consumer, singles > 0 ? 1 : batchSize);
+            List<Received> batch = receiveBatch(consumer, singles > 0 ? 1 : batchSize);
             if (batch.isEmpty()) continue;
             Undo undo = new Undo();
             try {
@@ -142,25 +145,29 @@ public abstract class BatchConsumer extends ServiceSupport {
         }
     }
 
-    /** Up to {@code max} messages: what arrives within the linger time after the first; a redelivered first one alone. */
-    private List<Message> receiveBatch(MessageConsumer consumer, int max) throws JMSException {
-        List<Message> batch = new ArrayList<>();
+    /**
+     * Up to {@code max} messages: what arrives within the linger time after the first; a redelivered
+     * first one alone. Each body is read as it arrives: a large message (over 100 KB) streams from
+     * the broker, and the next receive on the consumer cuts off the stream of one not read yet.
+     */
+    private List<Received> receiveBatch(MessageConsumer consumer, int max) throws JMSException {
+        List<Received> batch = new ArrayList<>();
         Message first = consumer.receive(200);
         if (first == null) return batch;
-        batch.add(first);
+        batch.add(new Received(first, text(first)));
         if (first.getJMSRedelivered()) return batch;
         long deadline = System.currentTimeMillis() + lingerMillis;
         while (batch.size() < max) {
             long left = deadline - System.currentTimeMillis();
             Message m = left > 0 ? consumer.receive(left) : consumer.receiveNoWait();
             if (m == null) break;
-            batch.add(m);
+            batch.add(new Received(m, text(m)));
         }
         return batch;
     }
 
     /** A message's text: Herald's own messages are JSON, sent as text or (by Camel, from bytes) as bytes. */
-    protected static String text(Message m) throws JMSException {
+    private static String text(Message m) throws JMSException {
         if (m instanceof jakarta.jms.TextMessage t) return t.getText();
         if (m instanceof jakarta.jms.BytesMessage) return new String(m.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8);
         return m.getBody(String.class);

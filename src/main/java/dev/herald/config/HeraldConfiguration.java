@@ -33,6 +33,8 @@ import dev.herald.broker.BatchConsumer;
 import java.util.List;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
+import dev.herald.event.IngressLimit;
+import dev.herald.event.Json;
 import dev.herald.event.KafkaOffsets;
 import dev.herald.event.RejectReason;
 import dev.herald.store.OrderingLanes;
@@ -125,7 +127,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             int maxEventBytes = cfg.integer("herald.accept.max-event-bytes", 262_144);
             EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog);
             registry.bind("eventFactory", events);
+            registry.bind("ingressLimit", new IngressLimit(maxEventBytes));
             registry.bind("heraldXmlMapper", events.xmlMapper());
+            // The only ObjectMapper in the registry: the routes' `json` data format takes it (camel-jackson's
+            // useDefaultObjectMapper), so integrators' routes parse with Herald's limits too.
+            registry.bind("heraldJsonMapper", Json.MAPPER);
             registry.bind("rejectReason", new RejectReason());
             registry.bind("kafkaOffsets", new KafkaOffsets());
             OrderingLanes lanes = new OrderingLanes(store.dataSource());

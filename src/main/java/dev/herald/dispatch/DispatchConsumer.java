@@ -3,7 +3,6 @@ package dev.herald.dispatch;
 import dev.herald.broker.BatchConsumer;
 import dev.herald.broker.BrokerDefaults;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
@@ -29,9 +28,9 @@ public final class DispatchConsumer extends BatchConsumer {
     }
 
     @Override
-    protected void handle(List<Message> batch, Session session, MessageProducer producer, Undo undo) throws Exception {
+    protected void handle(List<Received> batch, Session session, MessageProducer producer, Undo undo) throws Exception {
         List<String> bodies = new ArrayList<>(batch.size());
-        for (Message m : batch) bodies.add(text(m));
+        for (Received m : batch) bodies.add(m.text());
         List<Dispatcher.Decision> decisions = dispatcher.dispatch(bodies, System.currentTimeMillis(), undo);
         Queue deliveries = session.createQueue(BrokerDefaults.DELIVERIES);
         Queue log = session.createQueue(BrokerDefaults.LOG);
@@ -44,7 +43,7 @@ public final class DispatchConsumer extends BatchConsumer {
             } else if (decision instanceof Dispatcher.Decision.Busy b) {
                 TextMessage again = session.createTextMessage(bodies.get(i));
                 again.setLongProperty("_AMQ_SCHED_DELIVERY", b.until());
-                String group = batch.get(i).getStringProperty(GROUP);
+                String group = batch.get(i).message().getStringProperty(GROUP);
                 if (group != null) again.setStringProperty(GROUP, group);
                 producer.send(events, again);
             }

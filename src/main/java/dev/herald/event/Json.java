@@ -1,5 +1,6 @@
 package dev.herald.event;
 
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,6 +21,9 @@ public final class Json {
     static {
         // Deeply nested input is an attack, not an event.
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        // A parse error quotes at most a few characters of the input: reasons are logged, payloads never.
+        MAPPER.getFactory().setErrorReportConfiguration(ErrorReportConfiguration.builder().maxErrorTokenLength(24)
+                .maxRawContentLength(0).build());
     }
 
     private Json() {}

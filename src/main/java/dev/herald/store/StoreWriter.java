@@ -4,8 +4,6 @@ import dev.herald.broker.BatchConsumer;
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.event.Json;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.ArrayList;
@@ -31,19 +29,18 @@ public final class StoreWriter extends BatchConsumer {
     }
 
     @Override
-    protected void handle(List<Message> messages, Session session, MessageProducer producer, Undo undo) throws Exception {
+    protected void handle(List<Received> messages, Session session, MessageProducer producer, Undo undo) throws Exception {
         List<LogRecord> batch = new ArrayList<>(messages.size());
-        for (Message m : messages) add(batch, m);
+        for (Received m : messages) add(batch, m.text());
         new StoreBatch(batch).write(store.dataSource());
     }
 
-    private static void add(List<LogRecord> batch, Message m) throws JMSException {
-        String text = text(m);
+    private static void add(List<LogRecord> batch, String text) {
         try {
             batch.add(Json.read(text, LogRecord.class));
         } catch (RuntimeException e) {
-            // Our own format: a record we cannot read is a bug; keep going, say so loudly.
-            LOG.error("Unreadable store record skipped ({}): {}", e.getMessage(), text.length() > 500 ? text.substring(0, 500) : text);
+            // Our own format: a record we cannot read is a bug; keep going, say so loudly (not what it holds: events' data).
+            LOG.error("Unreadable store record of {} characters skipped: {}", text.length(), e.getClass().getSimpleName());
         }
     }
 }

@@ -47,10 +47,10 @@ class BatchConsumerTest {
             AtomicInteger undone = new AtomicInteger();
             BatchConsumer consumer = new BatchConsumer("test-batch", cf, "in", 1, 20, 0) {
                 @Override
-                protected void handle(List<Message> batch, Session session, MessageProducer producer, Undo undo) throws Exception {
+                protected void handle(List<Received> batch, Session session, MessageProducer producer, Undo undo) throws Exception {
                     undo.add(undone::incrementAndGet);
-                    for (Message m : batch) {
-                        String text = text(m);
+                    for (Received m : batch) {
+                        String text = m.text();
                         producer.send(session.createQueue("out"), session.createTextMessage(text));
                         if (text.equals("poison")) {
                             poisonBatches.add(batch.size());

@@ -49,7 +49,9 @@ public final class KafkaBroker implements AutoCloseable {
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=true", ""));
+                "auto.create.topics.enable=true",
+                // Records up to 10 MB, so tests can show Herald's own limit refusing them.
+                "message.max.bytes=10485760", ""));
         Process format = java(dir.resolve("format.log"), "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                 "-c", config.toString());
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
@@ -91,6 +93,7 @@ public final class KafkaBroker implements AutoCloseable {
     public Properties clientProperties() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
+        p.put("max.request.size", "10485760");
         return p;
     }
 
