@@ -17,7 +17,7 @@ java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools receive --port 
 RECV_PID=$!
 java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$PORT" \
   --herald.store.url="${BENCH_STORE_URL:-jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0}" \
-  --herald.http.port=8180 --herald.management.port=9976 \
+  --herald.http.port=8180 --herald.management.port=9976 --herald.ssrf.allow=127.0.0.1:$RPORT \
   --herald.subscriptions.file=bench/subscriptions.yaml > "$BENCH_DATA/herald.log" 2>&1 &
 HERALD_PID=$!
 for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done

@@ -3,7 +3,6 @@ package dev.herald.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.event.Json;
-import dev.herald.net.AddressGuard;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import java.util.Map;
@@ -13,13 +12,14 @@ public final class Channels {
 
     private final Map<String, Channel> byName;
 
-    public Channels(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
+    /** @param defaultKafkaBrokers herald.kafka.brokers: Herald's own Kafka, which the guard does not judge */
+    public Channels(String userAgent, int excerptBytes, Duration timeout, Targets targets, String defaultKafkaBrokers) {
         byName = Map.of(
-                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout, guard),
-                "slack", new SlackChannel(userAgent, excerptBytes, timeout, guard),
-                "email", new EmailChannel(timeout),
-                "kafka", new KafkaChannel(timeout),
-                "endpoint", new EndpointChannel(timeout));
+                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout, targets.guard()),
+                "slack", new SlackChannel(userAgent, excerptBytes, timeout, targets.guard()),
+                "email", new EmailChannel(timeout, targets),
+                "kafka", new KafkaChannel(timeout, targets, defaultKafkaBrokers),
+                "endpoint", new EndpointChannel(timeout, targets));
     }
 
     /**

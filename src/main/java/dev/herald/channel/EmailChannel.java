@@ -2,6 +2,10 @@ package dev.herald.channel;
 
 import dev.herald.deliver.AttemptOutcome;
 import dev.herald.deliver.Delivery;
+import dev.herald.net.AddressGuard;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import dev.herald.subscription.Subscription;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +18,11 @@ import org.apache.camel.Message;
 final class EmailChannel implements Channel {
 
     private final Duration timeout;
+    private final Targets targets;
 
-    EmailChannel(Duration timeout) {
+    EmailChannel(Duration timeout, Targets targets) {
         this.timeout = timeout;
+        this.targets = targets;
     }
 
     @Override
@@ -36,7 +42,7 @@ final class EmailChannel implements Channel {
         boolean html = mail.containsKey("html");
         m.setBody(html ? mail.get("html") : mail.get("text"));
         if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
-        exchange.setProperty(MAIL_URI, uri(s.parameters(), html));
+        exchange.setProperty(MAIL_URI, uri(s.parameters(), server(s.parameters()), html));
     }
 
     @Override
@@ -45,10 +51,25 @@ final class EmailChannel implements Channel {
                 null, null);
     }
 
-    /** The camel-mail endpoint for the subscription's server settings. */
-    private String uri(Map<String, String> p, boolean html) {
+    /**
+     * The SMTP server's address, checked by the guard now, for the connection to use as it is (no
+     * second lookup). A name that does not resolve is left to the connection, which fails and is retried.
+     */
+    private String server(Map<String, String> p) {
+        try {
+            InetAddress a = targets.smtp(p.get("host"), p.get("port"));
+            return a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        } catch (AddressGuard.Refused e) {
+            throw new PermanentFailure("parameters.host: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            return p.get("host");
+        }
+    }
+
+    /** The camel-mail endpoint for the subscription's server settings, connecting to {@code server}. */
+    private String uri(Map<String, String> p, String server, boolean html) {
         String starttls = p.getOrDefault("starttls", "true");
-        StringBuilder uri = new StringBuilder("smtp://").append(p.get("host")).append(':').append(p.getOrDefault("port", "587"))
+        StringBuilder uri = new StringBuilder("smtp://").append(server).append(':').append(p.getOrDefault("port", "587"))
                 .append("?connectionTimeout=").append(timeout.toMillis())
                 .append("&contentType=").append(encode(html ? "text/html; charset=UTF-8" : "text/plain; charset=UTF-8"))
                 .append("&mail.smtp.timeout=").append(timeout.toMillis())

@@ -4,6 +4,7 @@ import dev.herald.deliver.Delivery;
 import dev.herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -11,19 +12,24 @@ import org.apache.camel.Message;
 final class EndpointChannel implements Channel {
 
     private final Duration timeout;
+    private final Targets targets;
 
-    EndpointChannel(Duration timeout) {
+    EndpointChannel(Duration timeout, Targets targets) {
         this.timeout = timeout;
+        this.targets = targets;
     }
 
     @Override
     public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        String uri = s.parameters().get("uri");
+        var problems = targets.problems("endpoint", null, Map.of("uri", uri));
+        if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
         Message m = exchange.getMessage();
         m.setBody(new String(payload, StandardCharsets.UTF_8));
         m.setHeader("webhook-id", d.id());
         m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.setProperty(ENDPOINT_URI, s.parameters().get("uri"));
+        exchange.setProperty(ENDPOINT_URI, uri);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.herald.channel;
 import dev.herald.deliver.Delivery;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -10,20 +11,30 @@ import org.apache.camel.Message;
 final class KafkaChannel implements Channel {
 
     private final Duration timeout;
+    private final Targets targets;
+    private final String defaultBrokers;
 
-    KafkaChannel(Duration timeout) {
+    KafkaChannel(Duration timeout, Targets targets, String defaultBrokers) {
         this.timeout = timeout;
+        this.targets = targets;
+        this.defaultBrokers = defaultBrokers;
     }
 
     @Override
     public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+        String brokers = s.parameters().get("brokers");
+        if (!brokers.equals(defaultBrokers)) {
+            // A partner's own Kafka: its names may resolve elsewhere since the subscription was loaded.
+            var problems = targets.problems("kafka", null, Map.of("brokers", brokers));
+            if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
+        }
         Message m = exchange.getMessage();
         m.setBody(payload);
         // The ordering key keeps one key's events in one partition; without one, the event id.
         m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
         m.setHeader("webhook-id", d.id());
         exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
-        exchange.setProperty(KAFKA_BROKERS, s.parameters().get("brokers"));
+        exchange.setProperty(KAFKA_BROKERS, brokers);
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.channel.Channels;
+import dev.herald.channel.Targets;
 import dev.herald.deliver.Admission;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.store.SubscriptionHealth;
@@ -86,10 +87,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.decimal("herald.retry.jitter", 0.2));
             EventCatalog catalog = EventCatalog.load(Path.of(cfg.string("herald.catalog.file", "config/catalog.yaml")));
             AddressGuard guard = new AddressGuard(cfg.optional("herald.ssrf.allow").orElse(""));
+            Targets targets = new Targets(guard, Targets.schemes(cfg.optional("herald.ssrf.allow-schemes").orElse("")));
+            String kafkaBrokers = cfg.string("herald.kafka.brokers", "127.0.0.1:9092");
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(
                     Path.of(cfg.string("herald.subscriptions.file", "config/subscriptions.yaml")),
-                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry,
-                            cfg.string("herald.kafka.brokers", "127.0.0.1:9092"), guard), store, catalog);
+                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry, kafkaBrokers, targets), store, catalog);
             subscriptions.load();
             subscriptions.refreshState();
             Auth auth = new Auth(ApiKeys.parse(cfg.optional("herald.http.ingest-keys").orElse(null), "herald.http.ingest-keys"),
@@ -146,7 +148,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             admission.refresh();
             Duration deliverTimeout = Duration.ofMillis(cfg.longValue("herald.deliver.timeout-ms", 15_000));
             Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes", 1024),
-                    deliverTimeout, guard);
+                    deliverTimeout, targets, kafkaBrokers);
             // camel-http's client connects through this pool: the guard is its DNS resolver.
             registry.bind("heraldHttpConnections", httpConnections(guard, deliverTimeout,
                     cfg.integer("herald.deliver.max-connections", 200), cfg.integer("herald.deliver.max-connections-per-host", 20)));

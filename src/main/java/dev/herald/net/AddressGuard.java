@@ -10,15 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * The SSRF guard for every outbound HTTP channel. A partner's URL must resolve only to public
- * addresses: loopback, private (RFC 1918, ULA), link-local, cloud metadata, CGNAT, multicast,
- * unspecified, documentation and other reserved blocks are refused, unless the host or the address
- * is on the allow-list ({@code herald.ssrf.allow}). Redirects are never followed (the http component).
+ * The SSRF guard for every channel that connects to an address taken from configuration (webhook,
+ * Slack, SMTP, Kafka brokers, endpoint URIs). A target must resolve only to public addresses:
+ * loopback, private (RFC 1918, ULA), link-local, cloud metadata, CGNAT, multicast, unspecified,
+ * documentation and other reserved blocks are refused, unless the host or the address is on the
+ * allow-list ({@code herald.ssrf.allow}), on every port or on the one it names. Redirects are never
+ * followed (the http component).
  *
  * <p>It is also the HTTP client's DNS resolver, and a delivery connects to exactly the addresses it
  * checked: {@link #pin} keeps them for the request on this thread, so the client does not look the
@@ -75,27 +77,36 @@ public final class AddressGuard implements DnsResolver {
 
     private record Pin(String host, InetAddress[] addresses) {}
 
-    private final List<Cidr> allowedBlocks = new ArrayList<>();
-    private final Set<String> allowedHosts = new TreeSet<>();
+    /** A port that is not known (the HTTP client's DNS lookup): only allow-list entries for every port let it through. */
+    public static final int ANY_PORT = -1;
+
+    /** An allow-list entry: an address block or a host name, on one port or on every port. */
+    private record Allowed(Cidr block, String host, int port) {
+        boolean covers(int p) {
+            return port == ANY_PORT || port == p;
+        }
+
+        String where() {
+            return port == ANY_PORT ? "" : " on port " + port + " only";
+        }
+    }
+
+    private static final Pattern BRACKETED = Pattern.compile("\\[([^]]+)](?::(\\d+))?");
+
+    private final List<Allowed> allowed = new ArrayList<>();
     private final Lookup lookup;
     private final ThreadLocal<Pin> pin = new ThreadLocal<>();
 
-    /** @param allow the allow-list: address blocks (10.20.0.0/16, fd12::/48, 127.0.0.1) and host names, comma separated */
+    /**
+     * @param allow the allow-list, comma separated: address blocks (10.20.0.0/16, fd12::/48, 127.0.0.1) and host
+     *              names, each on every port or on one (127.0.0.1:9000, [::1]:9000, billing.internal:8443)
+     */
     public AddressGuard(String allow, Lookup lookup) {
         this.lookup = lookup;
         if (allow != null) {
             for (String part : allow.split(",")) {
                 String p = part.trim();
-                if (p.isEmpty()) continue;
-                // An IPv6 address has a colon, an IPv4 one only digits and dots: anything else is a name.
-                if (p.contains(":") || p.matches("[0-9./]+")) {
-                    allowedBlocks.add(Cidr.parse(p));
-                } else if (p.matches("[A-Za-z0-9.-]+")) {
-                    allowedHosts.add(p.toLowerCase(Locale.ROOT));
-                } else {
-                    throw new IllegalArgumentException("herald.ssrf.allow: '" + p + "' is neither an address block such as"
-                            + " 10.20.0.0/16 nor a host name");
-                }
+                if (!p.isEmpty()) allowed.add(parse(p));
             }
         }
     }
@@ -104,35 +115,88 @@ public final class AddressGuard implements DnsResolver {
         this(allow, InetAddress::getAllByName);
     }
 
-    /** Why Herald will not send to this address, or null if it may. */
+    private static Allowed parse(String entry) {
+        String target = entry;
+        int port = ANY_PORT;
+        Matcher bracketed = BRACKETED.matcher(entry);
+        if (bracketed.matches()) {
+            target = bracketed.group(1);
+            if (bracketed.group(2) != null) port = port(entry, bracketed.group(2));
+        } else if (entry.indexOf(':') >= 0 && entry.indexOf(':') == entry.lastIndexOf(':')) {
+            // One colon: host:port or IPv4:port (an IPv6 address has several; with a port it is written [::1]:9000).
+            target = entry.substring(0, entry.indexOf(':'));
+            port = port(entry, entry.substring(entry.indexOf(':') + 1));
+        }
+        // An IPv6 address has a colon, an IPv4 one only digits and dots: anything else is a name.
+        if (target.contains(":") || target.matches("[0-9./]+")) {
+            try {
+                return new Allowed(Cidr.parse(target), null, port);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("herald.ssrf.allow: " + e.getMessage(), e);
+            }
+        }
+        if (target.matches("[A-Za-z0-9.-]+")) return new Allowed(null, target.toLowerCase(Locale.ROOT), port);
+        throw new IllegalArgumentException("herald.ssrf.allow: '" + entry + "' is neither an address block such as 10.20.0.0/16"
+                + " nor a host name, optionally with a port (127.0.0.1:9000, [::1]:9000, billing.internal:8443)");
+    }
+
+    private static int port(String entry, String text) {
+        int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("herald.ssrf.allow: '" + entry + "' has no valid port (1-65535) after the colon");
+        }
+        return port;
+    }
+
+    /** Why Herald will not connect to this address on an unknown port, or null if it may. */
     public String refusal(InetAddress address) {
-        for (Cidr c : allowedBlocks) if (c.contains(address)) return null;
+        return refusal(address, ANY_PORT);
+    }
+
+    /** Why Herald will not connect to this address and port, or null if it may. */
+    public String refusal(InetAddress address, int port) {
+        for (Allowed a : allowed) if (a.block() != null && a.covers(port) && a.block().contains(address)) return null;
         InetAddress effective = embeddedIpv4(address);
         for (var e : BLOCKED.entrySet()) {
             if (e.getKey().contains(effective)) {
                 return effective.getHostAddress() + " is " + e.getValue()
-                        + (effective == address ? "" : " (inside " + address.getHostAddress() + ")");
+                        + (effective == address ? "" : " (inside " + address.getHostAddress() + ")") + allowedElsewhere(address);
             }
         }
         return null;
     }
 
-    /** Resolves the URL's host and checks every address; returns them, or throws with the reason. */
+    /** ", allowed on port 9000 only" when an allow-list entry names this address on another port. */
+    private String allowedElsewhere(InetAddress address) {
+        for (Allowed a : allowed) {
+            if (a.block() != null && a.port() != ANY_PORT && a.block().contains(address)) return " (herald.ssrf.allow lets it through" + a.where() + ")";
+        }
+        return "";
+    }
+
+    /** Resolves the URL's host and checks every address on the URL's port; returns them, or throws with the reason. */
     public InetAddress[] check(URI url) throws Refused, UnknownHostException {
         String host = url.getHost();
         if (host == null) throw new Refused(url + " has no host");
-        return check(host);
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return check(host, port);
     }
 
+    /** Checks a host on an unknown port: only allow-list entries for every port let a non-public address through. */
     public InetAddress[] check(String host) throws Refused, UnknownHostException {
+        return check(host, ANY_PORT);
+    }
+
+    /** Resolves {@code host} and checks every address on {@code port}; returns them, or throws with the reason. */
+    public InetAddress[] check(String host, int port) throws Refused, UnknownHostException {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress[] addresses = lookup.resolve(h);
-        if (allowedHosts.contains(h.toLowerCase(Locale.ROOT))) return addresses;
+        for (Allowed a : allowed) if (a.host() != null && a.covers(port) && a.host().equalsIgnoreCase(h)) return addresses;
         for (InetAddress a : addresses) {
-            String why = refusal(a);
+            String why = refusal(a, port);
             if (why != null) {
                 boolean literal = h.equals(a.getHostAddress()) || h.contains(":");
-                throw new Refused((literal ? "" : h + " resolves to ") + why + "; Herald does not deliver to non-public addresses"
+                throw new Refused((literal ? "" : h + " resolves to ") + why + "; Herald does not connect to non-public addresses"
                         + " (allow a private partner network with herald.ssrf.allow)");
             }
         }

@@ -8,7 +8,7 @@ import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 import dev.herald.channel.ChannelContract;
 import dev.herald.deliver.EmailTemplates;
-import dev.herald.net.AddressGuard;
+import dev.herald.channel.Targets;
 import dev.herald.event.Json;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.herald.deliver.RetrySchedule;
@@ -41,7 +41,7 @@ public final class SubscriptionLoader {
     private final UnaryOperator<String> placeholders;
     private final RetrySchedule defaultRetry;
     private final String defaultKafkaBrokers;
-    private final AddressGuard guard;
+    private final Targets targets;
 
     /** @param placeholders resolves {@code {{env:NAME}}}-style references (Camel's properties component) */
     public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry) {
@@ -53,13 +53,13 @@ public final class SubscriptionLoader {
         this(placeholders, defaultRetry, defaultKafkaBrokers, null);
     }
 
-    /** @param guard checks webhook and Slack URLs at load (null: not checked here, only at delivery) */
+    /** @param targets checks where each subscription connects, at load (null: not checked here, only at delivery) */
     public SubscriptionLoader(UnaryOperator<String> placeholders, RetrySchedule defaultRetry, String defaultKafkaBrokers,
-                              AddressGuard guard) {
+                              Targets targets) {
         this.defaultKafkaBrokers = defaultKafkaBrokers;
         this.placeholders = placeholders;
         this.defaultRetry = defaultRetry;
-        this.guard = guard;
+        this.targets = targets;
     }
 
     public List<Subscription> load(Path file) {
@@ -150,6 +150,8 @@ public final class SubscriptionLoader {
             params.fields().forEachRemaining(e -> {
                 if (!contract.secretParameters().contains(e.getKey())) parameters.put(e.getKey(), e.getValue().asText());
             });
+            // As written (before defaults): Herald's own Kafka brokers are not a subscription's target.
+            Map<String, String> asWritten = Map.copyOf(parameters);
             switch (channel) {
                 case "webhook" -> {
                     url = url(parameters.get("url"), errors);
@@ -171,6 +173,7 @@ public final class SubscriptionLoader {
                 }
                 default -> { }
             }
+            if (targets != null) errors.addAll(targets.problems(channel, url, asWritten));
         }
         Expression transform = null;
         if (n.hasNonNull("transform")) {
@@ -218,15 +221,6 @@ public final class SubscriptionLoader {
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                 errors.add("parameters.url '" + text + "' must be an absolute http:// or https:// URL");
                 return null;
-            }
-            if (guard != null) {
-                try {
-                    guard.check(u);
-                } catch (AddressGuard.Refused e) {
-                    errors.add("parameters.url: " + e.getMessage());
-                } catch (java.net.UnknownHostException e) {
-                    // Not resolvable from here, now: every delivery checks it again.
-                }
             }
             return u;
         } catch (java.net.URISyntaxException e) {

@@ -3,6 +3,8 @@ package dev.herald.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
+import dev.herald.channel.Targets;
+import dev.herald.net.AddressGuard;
 import dev.herald.deliver.Delivery;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.event.Json;
@@ -28,6 +30,9 @@ import org.apache.camel.support.DefaultExchange;
  * without delivering anything.
  */
 public final class RouteDryRun {
+
+    /** The tools check a subscriptions file as Herald would, with the default Kafka brokers standing for herald.kafka.brokers. */
+    static final String KAFKA_BROKERS = "127.0.0.1:9092";
 
     private RouteDryRun() {}
 
@@ -73,12 +78,12 @@ public final class RouteDryRun {
             List<Subscription> subs;
             try {
                 subs = new SubscriptionLoader(camel::resolvePropertyPlaceholders,
-                        RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2), "127.0.0.1:9092", guard(camel)).load(subscriptionsFile);
+                        RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2), KAFKA_BROKERS, targets(camel)).load(subscriptionsFile);
             } catch (SubscriptionConfigException e) {
                 out.println(e.getMessage());
                 return 1;
             }
-            Channels channels = new Channels("Herald/0.1", 1024, Duration.ofSeconds(15), guard(camel));
+            Channels channels = new Channels("Herald/0.1", 1024, Duration.ofSeconds(15), targets(camel), KAFKA_BROKERS);
             String type = event.get("type").asText();
             out.printf("event %s (%s) from %s%n", event.get("id").asText(), type, event.path("source").asText("?"));
             for (Subscription s : subs) {
@@ -124,7 +129,10 @@ public final class RouteDryRun {
     }
 
     /** The SSRF guard as Herald would run it with these settings. */
-    static dev.herald.net.AddressGuard guard(DefaultCamelContext camel) {
-        return new dev.herald.net.AddressGuard(camel.getPropertiesComponent().resolveProperty("herald.ssrf.allow").orElse(""));
+    /** The outbound guard as config/application.properties sets it (herald.ssrf.allow, herald.ssrf.allow-schemes). */
+    static Targets targets(DefaultCamelContext camel) {
+        var props = camel.getPropertiesComponent();
+        return new Targets(new AddressGuard(props.resolveProperty("herald.ssrf.allow").orElse("")),
+                Targets.schemes(props.resolveProperty("herald.ssrf.allow-schemes").orElse("")));
     }
 }

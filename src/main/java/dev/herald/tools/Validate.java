@@ -174,7 +174,7 @@ public final class Validate {
             camel.getPropertiesComponent().setLocation("file:" + root.resolve("config/application.properties"));
             camel.getPropertiesComponent().setIgnoreMissingLocation(true);
             new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
-                    "127.0.0.1:9092", RouteDryRun.guard(camel)).load(f);
+                    RouteDryRun.KAFKA_BROKERS, RouteDryRun.targets(camel)).load(f);
         } catch (SubscriptionConfigException e) {
             YamlPositions yaml = positions(f);
             for (String p : e.problems()) {

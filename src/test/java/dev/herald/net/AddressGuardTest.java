@@ -84,6 +84,22 @@ class AddressGuardTest {
     }
 
     @Test
+    void anAllowListEntryMayNameOnePort() throws Exception {
+        AddressGuard guard = new AddressGuard("127.0.0.1:9000, [::1]:9000, billing.internal:8443, 10.0.0.0/8",
+                fake(Map.of("billing.internal", new String[] {"192.168.7.7"})));
+        assertThat(guard.check("127.0.0.1", 9000)).hasSize(1);
+        assertThat(guard.check("::1", 9000)).hasSize(1);
+        assertThat(guard.check("billing.internal", 8443)).hasSize(1);
+        assertThat(guard.check("10.1.2.3", 5432)).as("a block without a port: every port").hasSize(1);
+        assertThatThrownBy(() -> guard.check("127.0.0.1", 8080)).hasMessageContaining("on port 9000 only");
+        assertThatThrownBy(() -> guard.check("billing.internal", 443)).isInstanceOf(AddressGuard.Refused.class);
+        // The HTTP client's own lookup knows no port: only entries for every port let it through.
+        assertThatThrownBy(() -> guard.check("127.0.0.1")).isInstanceOf(AddressGuard.Refused.class);
+        assertThatThrownBy(() -> new AddressGuard("127.0.0.1:99999")).hasMessageContaining("no valid port");
+        assertThatThrownBy(() -> new AddressGuard("[::1]:http")).hasMessageContaining("herald.ssrf.allow");
+    }
+
+    @Test
     void theConnectionGoesToTheCheckedAddressNotASecondLookup() throws Exception {
         // DNS rebinding: the first answer is public, every later one loopback.
         AtomicInteger lookups = new AtomicInteger();

@@ -125,6 +125,7 @@ public final class PerfBenchmark {
         o.put("herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
         o.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
         o.put("herald.subscriptions.reload-interval", "500ms");
+        o.put("herald.ssrf.allow", "127.0.0.1:" + receiver.port());
         // One partner takes all the load here: let it use every delivery thread, as the baseline does.
         o.put("herald.deliver.max-in-flight-per-subscription", "16");
         // Experiments: -Dherald.<setting>=<value> on the benchmark's JVM (PERF_JAVA_OPTS) overrides a setting.

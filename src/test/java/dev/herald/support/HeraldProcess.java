@@ -26,6 +26,8 @@ public final class HeraldProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", classpath, "-Dlog4j2.configurationFile=log4j2.xml", "dev.herald.Herald"));
         settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        // The tests' receivers listen on loopback, on whatever port was free.
+        if (!settings.containsKey("herald.ssrf.allow")) cmd.add("--herald.ssrf.allow=127.0.0.1/32");
         // Several instances run side by side: each gets its own HTTP and management ports.
         for (String port : List.of("herald.http.port", "herald.management.port")) {
             if (!settings.containsKey(port)) cmd.add("--" + port + "=" + freePort());

@@ -59,6 +59,8 @@ public final class TestHerald implements AutoCloseable {
         t.overrides.put("herald.retry.jitter", "0");
         t.overrides.put("herald.dispatch.claim-lease", "2s");
         t.overrides.put("herald.deliver.timeout-ms", "3000");
+        // The tests' receivers listen on loopback, on whatever port was free.
+        t.overrides.put("herald.ssrf.allow", "127.0.0.1/32");
         t.overrides.putAll(settings);
         t.startHerald();
         return t;
