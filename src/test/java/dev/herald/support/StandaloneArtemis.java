@@ -4,17 +4,21 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The standalone Artemis distribution (unpacked by Maven into target/artemis-dist), created with
  * {@code artemis create} and run as its own process on a free loopback port: the external broker
- * several Herald instances share.
+ * several Herald instances share. Its users are the ones deploy/artemis/configure-users.sh makes:
+ * {@link #USER} (role herald), producer and operator.
  */
 public final class StandaloneArtemis implements AutoCloseable {
 
     public static final String USER = "herald";
     public static final String PASSWORD = "herald-test";
+    public static final String PRODUCER_PASSWORD = "producer-test";
+    public static final String OPERATOR_PASSWORD = "operator-test";
 
     private final Path instance;
     private final int port;
@@ -33,10 +37,16 @@ public final class StandaloneArtemis implements AutoCloseable {
         Path instance = Files.createTempDirectory("herald-artemis").resolve("broker");
         int port = TestHerald.freePort();
         // Only the one acceptor on a free port: the default extra acceptors (5672, 1883, ...) may be taken.
-        run(instance.getParent().resolve("create.log"), 120, "bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
+        run(instance.getParent().resolve("create.log"), 120, Map.of(), "bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
                 "--user", USER, "--password", PASSWORD, "--require-login", "--host", "127.0.0.1", "--default-port", Integer.toString(port),
                 "--no-web", "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
                 "--no-autotune", "--nio", "--silent", "--force");
+        // The users and roles operators are told to set up (docs/operations.md): the broker properties
+        // give rights to roles herald, producer and operator only, none to the user `create` made.
+        run(instance.getParent().resolve("users.log"), 120,
+                Map.of("HERALD_BROKER_USER", USER, "HERALD_BROKER_PASSWORD", PASSWORD,
+                        "HERALD_BROKER_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "HERALD_BROKER_OPERATOR_PASSWORD", OPERATOR_PASSWORD),
+                "bash", Path.of("deploy/artemis/configure-users.sh").toAbsolutePath().toString(), instance.toString());
         StandaloneArtemis a = new StandaloneArtemis(instance, port);
         a.run();
         return a;
@@ -69,8 +79,10 @@ public final class StandaloneArtemis implements AutoCloseable {
         if (process != null) process.destroyForcibly().waitFor();
     }
 
-    private static void run(Path log, int seconds, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static void run(Path log, int seconds, Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().putAll(env);
+        Process p = b.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + Files.readString(log));
