@@ -11,6 +11,7 @@ import dev.herald.health.StoreReadiness;
 import dev.herald.http.ApiKeys;
 import dev.herald.http.Auth;
 import dev.herald.http.IngestApi;
+import dev.herald.http.RequestGuard;
 import dev.herald.http.StaticResources;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.net.AddressGuard;
@@ -167,6 +168,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));
             EmbeddedBroker embedded = broker;
+            RequestGuard requestGuard = new RequestGuard(RequestGuard.hosts(cfg.optional("herald.http.allowed-hosts").orElse(null),
+                    httpHost, hostname()), cfg.longValue("camel.server.max-body-size", 8_388_608));
             context.addStartupListener(new org.apache.camel.StartupListener() {
                 @Override
                 public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
@@ -196,6 +199,16 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 subscriptions.refreshState();
                 admission.refresh();
             };
+            // A service, so it runs after the HTTP server has started and before any route takes a request.
+            if (cfg.string("camel.server.enabled", "false").equals("true")) {
+                int httpPort = cfg.integer("herald.http.port", 8080);
+                context.addService(new ServiceSupport() {
+                    @Override
+                    protected void doStart() {
+                        requestGuard.install(context, httpPort);
+                    }
+                }, false, true);
+            }
             context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch), refreshState, sweeper, refresh, reload, subscriptions::reloadIfChanged,
                     () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)), true, true);
         } catch (Exception | Error e) {

@@ -66,10 +66,12 @@ public final class HttpResponses {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
+            case 421 -> "Misdirected Request";
             case 422 -> "Unprocessable Content";
             case 503 -> "Service Unavailable";
             default -> "Error";
