@@ -114,6 +114,10 @@ public final class EventFactory {
     }
 
     private CloudEvent binary(Message in, JsonNode data) {
+        String spec = header(in, "specversion");
+        if (spec != null && !CloudEvent.SPEC_VERSION.equals(spec)) {
+            throw new RejectedEventException("ce-specversion is '" + abbreviate(spec) + "'; Herald accepts CloudEvents 1.0 (ce-specversion: 1.0)");
+        }
         String type = require(header(in, "type"), "type",
                 "set the ce-type header in the ingress route, or send a structured CloudEvent with a \"type\" attribute");
         String source = header(in, "source");
@@ -148,6 +152,10 @@ public final class EventFactory {
     private CloudEvent build(String id, String source, String type, String subject, String time, String orderingKey, JsonNode data) {
         if (id.length() > MAX_ID || id.chars().anyMatch(Character::isISOControl)) {
             throw new RejectedEventException("event id must be 1-" + MAX_ID + " printable characters");
+        }
+        if (!isUriReference(source)) {
+            throw new RejectedEventException("source '" + abbreviate(source) + "' is not a URI-reference (RFC 3986);"
+                    + " name the producer with a URI such as urn:shop:orders or https://shop.example/orders");
         }
         if (type.length() > MAX_TYPE || !TYPE.matcher(type).matches() || type.contains("*")) {
             throw new RejectedEventException("event type '" + abbreviate(type) + "' is not valid; use dot-separated words of letters, digits, '_' or '-', such as \"order.created\"");
@@ -223,14 +231,25 @@ public final class EventFactory {
         return s.isEmpty() ? null : s;
     }
 
+    /** A CloudEvents attribute of a structured event: the JSON format writes every one of Herald's as a string. */
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isValueNode()) {
-            throw new RejectedEventException("attribute \"" + field + "\" must be a string");
+        if (!v.isTextual()) {
+            throw new RejectedEventException("attribute \"" + field + "\" must be a JSON string, such as \"" + field + "\": \""
+                    + (v.isValueNode() ? abbreviate(v.asText()) : "...") + "\" (CloudEvents JSON format)");
         }
         String s = v.asText().trim();
         return s.isEmpty() ? null : s;
+    }
+
+    private static boolean isUriReference(String s) {
+        try {
+            new java.net.URI(s);
+            return true;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String require(String value, String attribute, String fix) {

@@ -119,13 +119,16 @@ public final class IngestApi {
         Answer a;
         try {
             a = work.run();
-        } catch (HttpProblem p) {
-            a = new Answer(p.status(), Json.string(HttpResponses.problemBody(p.status(), p.getMessage())));
         } catch (Exception e) {
             idempotency.abandon(scope);
             throw e;
         }
-        idempotency.complete(scope, a.status(), a.body());
+        if (a.status() >= 400) {
+            // Nothing was accepted: the key stays free for the corrected request.
+            idempotency.abandon(scope);
+        } else {
+            idempotency.complete(scope, a.status(), a.body());
+        }
         return a;
     }
 

@@ -69,6 +69,20 @@ class EventFactoryTest {
                 .hasMessageContaining("is not valid").hasMessageContaining("order.created");
         assertThatThrownBy(() -> factory.toEvent(message("{\"specversion\": \"0.3\", \"id\": \"1\"}")))
                 .hasMessageContaining("CloudEvents 1.0");
+        assertThatThrownBy(() -> factory.toEvent(message("{}", "ce-type", "a.b", "ce-specversion", "0.3")))
+                .hasMessageContaining("ce-specversion is '0.3'; Herald accepts CloudEvents 1.0");
+        // A number is not the string "12345": the JSON format writes the id (and every attribute) as a string.
+        assertThatThrownBy(() -> factory.toEvent(message(
+                "{\"specversion\": \"1.0\", \"id\": 12345, \"source\": \"urn:x\", \"type\": \"a.b\"}")))
+                .hasMessageContaining("attribute \"id\" must be a JSON string, such as \"id\": \"12345\"");
+        assertThatThrownBy(() -> factory.toEvent(message(
+                "{\"specversion\": 1.0, \"id\": \"1\", \"source\": \"urn:x\", \"type\": \"a.b\"}")))
+                .hasMessageContaining("attribute \"specversion\" must be a JSON string");
+        assertThatThrownBy(() -> factory.toEvent(message(
+                "{\"specversion\": \"1.0\", \"id\": \"1\", \"source\": \"not a uri\", \"type\": \"a.b\"}")))
+                .hasMessageContaining("source 'not a uri' is not a URI-reference");
+        assertThatThrownBy(() -> factory.toEvent(message("{}", "ce-type", "a.b", "ce-source", "a b c")))
+                .hasMessageContaining("is not a URI-reference");
         assertThatThrownBy(() -> factory.toEvent(message("{\"pad\": \"" + "x".repeat(2000) + "\"}", "ce-type", "a.b")))
                 .hasMessageContaining("the limit is 1024");
         assertThatThrownBy(() -> factory.toEvent(message(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}, "ce-type", "a.b")))

@@ -136,6 +136,20 @@ class IngestApiTest {
         assertThat(Json.tree(r.body()).path("detail").asText()).contains("application/cloudevents+json");
     }
 
+    /** A refused request accepted nothing: its key is free for the corrected request, not reserved for 24 h. */
+    @Test
+    void aKeyFirstUsedOnARefusedRequestServesTheCorrectedOne() throws Exception {
+        String key = "fix-" + System.nanoTime();
+        HttpResponse<String> wrong = post("application/cloudevents+json",
+                "{\"specversion\": \"1.0\", \"id\": 12345, \"source\": \"urn:t\", \"type\": \"signup.completed\"}", "Idempotency-Key", key);
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<String> fixed = post("application/cloudevents+json", event("fixed-12345", "signup.completed"), "Idempotency-Key", key);
+        assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(202);
+        HttpResponse<String> again = post("application/cloudevents+json", event("fixed-12345", "signup.completed"), "Idempotency-Key", key);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+    }
+
     @Test
     void theSameIdempotencyKeyGetsTheFirstAnswerWithinTheWindow() throws Exception {
         // No id in binary mode: each accepted request would make a new event.
