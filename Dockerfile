@@ -45,9 +45,12 @@ ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
 # not (loopback is the container itself: its management port, its broker).
 ENV HERALD_SSRF_ALLOW=""
 # The embedded broker's acceptor for legacy clients, when no external broker is configured. It binds
-# herald.broker.host (127.0.0.1): set HERALD_BROKER_HOST=0.0.0.0 to reach it from outside.
+# herald.broker.host (127.0.0.1): set HERALD_BROKER_HOST=0.0.0.0 to reach it from outside. Clients
+# log in (producers as `producer`: set HERALD_BROKER_PRODUCER_PASSWORD), and beyond loopback give it
+# TLS (HERALD_BROKER_TLS_KEYSTORE and _PASSWORD; docs/security.md) or it warns at every start.
 EXPOSE 61616
 # HTTP API and console (herald.http.port), health and metrics (herald.management.port). Both bind
-# herald.http.host (127.0.0.1): set HERALD_HTTP_HOST=0.0.0.0 - which requires API keys.
+# herald.http.host (127.0.0.1): set HERALD_HTTP_HOST=0.0.0.0 - which requires API keys - and
+# HERALD_HTTP_ALLOWED_HOSTS to the names clients call it by.
 EXPOSE 8080 9876
 ENTRYPOINT ["java", "-jar", "herald.jar"]
