@@ -106,9 +106,9 @@ public final class EmbeddedBroker extends ServiceSupport {
         LOG.info("Embedded Artemis started in {} ms: journal {}, legacy clients on {}://{}:{} (Core, AMQP, STOMP, OpenWire)",
                 (System.nanoTime() - t0) / 1_000_000, broker.resolve("journal"), listener.tls() == null ? "tcp" : "tls",
                 listener.host(), listener.port());
-        LOG.info("Broker logins: legacy producers as {}, sending to {} only; operators as {}, browsing {} only;"
-                + " Herald's own login is made anew at every start", logins.producer(), String.join(", ", ingress),
-                logins.operator(), String.join(", ", BrokerRoles.BROWSABLE));
+        LOG.info("Broker logins: legacy producers as {}, sending to {} only; operators as {}, browsing {} only; Herald as {}",
+                logins.producer(), String.join(", ", ingress), logins.operator(), String.join(", ", BrokerRoles.BROWSABLE),
+                logins.herald());
         if (listener.tls() == null && !InetAddress.getByName(listener.host()).isLoopbackAddress()) {
             LOG.warn("The broker listens on {} without TLS: broker passwords and events cross the network in clear."
                     + " Give it a keystore (herald.broker.tls-keystore, herald.broker.tls-keystore-password; docs/security.md)",

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Where a subscription's channel connects, put to the {@link AddressGuard}: at load (a refused
@@ -23,6 +25,7 @@ public final class Targets {
 
     /** Components that connect nowhere or only to Herald's own broker. */
     private static final Set<String> LOCAL = Set.of("file", "jms");
+    private static final Pattern KAFKA_BROKERS = Pattern.compile("[?&]brokers=([^&]+)");
 
     private final AddressGuard guard;
     private final Set<String> allowedSchemes;
@@ -34,7 +37,7 @@ public final class Targets {
 
     /** herald.ssrf.allow-schemes: endpoint components allowed although the guard cannot tell where they connect. */
     public static Set<String> schemes(String setting) {
-        Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new TreeSet<>();
         for (String p : setting.split(",")) {
             String scheme = p.trim().toLowerCase(Locale.ROOT).replaceFirst(":$", "");
             if (scheme.isEmpty()) continue;
@@ -109,7 +112,7 @@ public final class Targets {
                 }
             }
             case "kafka" -> {
-                var m = java.util.regex.Pattern.compile("[?&]brokers=([^&]+)").matcher(uri);
+                var m = KAFKA_BROKERS.matcher(uri);
                 if (m.find()) brokers("parameters.uri brokers", m.group(1), problems);
             }
             default -> {

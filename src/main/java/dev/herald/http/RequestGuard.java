@@ -73,8 +73,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
         var request = ctx.request();
         String host = request.getHeader("Host");
         if (host != null && !hosts.isEmpty() && !hosts.contains(hostName(host))) {
-            refuse(ctx, 421, "Host '" + host + "' is not a name Herald serves; call it by one of " + String.join(", ", hosts)
-                    + " (herald.http.allowed-hosts)");
+            // Not listing the names it does serve: a rebinding page could read them.
+            refuse(ctx, 421, "Host '" + host + "' is not a name Herald serves; call it by a name in herald.http.allowed-hosts");
             return;
         }
         if (!SAFE.contains(request.method())) {
