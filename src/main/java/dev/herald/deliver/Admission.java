@@ -108,10 +108,14 @@ public final class Admission {
                 }
             });
         }
-        if (limits.intervalMillis() > 0 && slotHeld == null) {
-            long slot = health.reserveSlot(s.id(), now, limits.intervalMillis());
-            if (slot > now + 5) {
-                return new Wait(slot, Why.RATE, "rate limit " + limits.rateText(), slot);
+        if (limits.intervalMillis() > 0) {
+            // Sends are spaced a twentieth wider than the rate: what arrives at the receiver stays within
+            // the limit in every one-second window although a send can leave some milliseconds after its
+            // turn (thread scheduling, GC); the partner gets 95 % of its rate at most, never more.
+            long spacing = limits.intervalMillis() + Math.max(1, limits.intervalMillis() / 20);
+            SubscriptionHealth.RateTurn turn = health.rateTurn(s.id(), now, limits.intervalMillis(), spacing, slotHeld);
+            if (turn.at() > now) {
+                return new Wait(turn.at(), Why.RATE, "rate limit " + limits.rateText(), turn.slot());
             }
         }
         return null;

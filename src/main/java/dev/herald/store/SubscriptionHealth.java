@@ -90,33 +90,46 @@ public final class SubscriptionHealth {
         }
     }
 
+    /** A rate-limited delivery's turn: its slot, and when it may go ({@code at} not after now: go, and it is recorded as sent). */
+    public record RateTurn(long slot, long at) {}
+
     /**
-     * Reserves the next send slot of a rate-limited subscription: slots are {@code intervalMillis}
-     * apart across every instance. Returns when this delivery may go.
+     * The turn of a delivery of a rate-limited subscription, shared by every instance: slots are
+     * {@code intervalMillis} apart ({@code slotHeld}: the one reserved for it earlier; null: reserve
+     * the next), and no delivery goes sooner than {@code spacingMillis} after the last one sent, so a
+     * delivery that reaches its slot late does not bunch with the next one.
      */
-    public long reserveSlot(String subscriptionId, long now, long intervalMillis) throws SQLException {
+    public RateTurn rateTurn(String subscriptionId, long now, long intervalMillis, long spacingMillis, Long slotHeld) throws SQLException {
         return Tx.run(dataSource, c -> {
             try (PreparedStatement ins = c.prepareStatement(
-                    "insert into subscription_rate (subscription_id, next_slot) values (?, ?) on conflict do nothing")) {
+                    "insert into subscription_rate (subscription_id, next_slot, last_sent) values (?, ?, 0) on conflict do nothing")) {
                 ins.setString(1, subscriptionId);
                 ins.setLong(2, now);
                 ins.executeUpdate();
             }
-            long slot;
+            long nextSlot;
+            long lastSent;
             try (PreparedStatement q = c.prepareStatement(
-                    "select next_slot from subscription_rate where subscription_id = ? for update")) {
+                    "select next_slot, last_sent from subscription_rate where subscription_id = ? for update")) {
                 q.setString(1, subscriptionId);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
-                    slot = Math.max(rs.getLong(1), now);
+                    nextSlot = rs.getLong(1);
+                    lastSent = rs.getLong(2);
                 }
             }
-            try (PreparedStatement up = c.prepareStatement("update subscription_rate set next_slot = ? where subscription_id = ?")) {
-                up.setLong(1, slot + intervalMillis);
-                up.setString(2, subscriptionId);
+            long slot = slotHeld != null ? slotHeld : Math.max(nextSlot, now);
+            if (slotHeld == null) nextSlot = slot + intervalMillis;
+            long at = Math.max(slot, lastSent + spacingMillis);
+            if (at <= now) lastSent = now;
+            try (PreparedStatement up = c.prepareStatement(
+                    "update subscription_rate set next_slot = ?, last_sent = ? where subscription_id = ?")) {
+                up.setLong(1, nextSlot);
+                up.setLong(2, lastSent);
+                up.setString(3, subscriptionId);
                 up.executeUpdate();
             }
-            return slot;
+            return new RateTurn(slot, at);
         });
     }
 
