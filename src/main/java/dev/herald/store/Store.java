@@ -49,8 +49,12 @@ public final class Store implements AutoCloseable {
     }
 
     public void migrate() {
-        var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        LOG.info("Store ready at {} (schema version {})", redact(dataSource.getJdbcUrl()), result.targetSchemaVersion);
+        Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+        var result = flyway.migrate();
+        // The migration's own target is null when there was nothing to migrate: ask for the version the store has.
+        var current = flyway.info().current();
+        LOG.info("Store ready at {} (schema version {}{})", redact(dataSource.getJdbcUrl()),
+                current == null ? "none" : current.getVersion(), result.migrationsExecuted == 0 ? "" : ", " + result.migrationsExecuted + " migration(s) applied");
     }
 
     /**

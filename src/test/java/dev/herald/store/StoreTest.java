@@ -25,6 +25,16 @@ class StoreTest {
         return store;
     }
 
+    /** Every start says the schema version, not only the first (Flyway's own result says null when nothing ran). */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void everyStartSaysTheSchemaVersion(String db) throws Exception {
+        try (Store store = open(db); dev.herald.support.LogCapture log = new dev.herald.support.LogCapture()) {
+            store.migrate();
+            assertThat(log.text()).containsPattern("schema version \\d+\\)").doesNotContain("version null");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void claimsDeduplicateAndExpire(String db) throws Exception {
