@@ -30,6 +30,12 @@ public final class Herald {
         main.configure().addConfiguration(new HeraldConfiguration());
     }
 
+    /** Puts a bean in Herald's registry before it starts (an embedding application's OpenTelemetry, say). */
+    public Herald bind(String name, Object bean) {
+        main.bind(name, bean);
+        return this;
+    }
+
     /** Starts Herald and returns once every route is running. */
     public Herald start() throws Exception {
         main.start();

@@ -32,6 +32,11 @@ public interface Channel {
         return null;
     }
 
+    /** Whether the request carries the attempt's W3C trace context (a header the receiver can read). */
+    default boolean carriesTraceContext() {
+        return false;
+    }
+
     /** The answer: {@code error} is what the call threw, or null when it returned. */
     Answer answer(Exchange exchange, Throwable error, long now);
 

@@ -38,6 +38,11 @@ final class KafkaChannel implements Channel {
     }
 
     @Override
+    public boolean carriesTraceContext() {
+        return true;
+    }
+
+    @Override
     public Answer answer(Exchange exchange, Throwable error, long now) {
         return Channel.takenOr(error, timeout, now);
     }

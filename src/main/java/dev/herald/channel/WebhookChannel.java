@@ -28,6 +28,11 @@ final class WebhookChannel extends HttpChannel {
     }
 
     @Override
+    public boolean carriesTraceContext() {
+        return true;
+    }
+
+    @Override
     public Answer answer(Exchange exchange, Throwable error, long now) {
         done();
         if (error != null) return Channel.failed(error, timeout);

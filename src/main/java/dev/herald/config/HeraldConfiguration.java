@@ -44,6 +44,7 @@ import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
+import dev.herald.trace.Tracing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -128,7 +129,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             HeraldMetrics metrics = new HeraldMetrics(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
             registry.bind("heraldMetrics", metrics);
             int maxEventBytes = cfg.integer("herald.accept.max-event-bytes", 262_144);
-            EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog);
+            String instanceId = cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname());
+            Tracing tracing = TracingSetup.from(cfg, context, instanceId);
+            EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog, tracing);
             registry.bind("eventFactory", events);
             registry.bind("ingressLimit", new IngressLimit(maxEventBytes));
             registry.bind("heraldXmlMapper", events.xmlMapper());
@@ -139,7 +142,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("kafkaOffsets", new KafkaOffsets());
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes,
-                    cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis());
+                    cfg.duration("herald.dispatch.claim-lease", Duration.ofSeconds(30)).toMillis(), tracing);
             Admission admission = new Admission(new SubscriptionHealth(store.dataSource()),
                     cfg.integer("herald.circuit.failures", 10),
                     cfg.duration("herald.circuit.probe-interval", Duration.ofMinutes(1)).toMillis(),
@@ -153,8 +156,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // camel-http's client connects through this pool: the guard is its DNS resolver.
             registry.bind("heraldHttpConnections", httpConnections(guard, deliverTimeout,
                     cfg.integer("herald.deliver.max-connections", 200), cfg.integer("herald.deliver.max-connections-per-host", 20)));
-            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission,
-                    cfg.string("herald.instance.id", ProcessHandle.current().pid() + "@" + hostname())));
+            registry.bind("deliveryAttempts", new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission, instanceId, tracing));
 
             Publisher publisher = new Publisher(pool);
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());

@@ -2,6 +2,7 @@ package dev.herald.deliver;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -16,14 +17,29 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey,
-                       Integer scheduleFrom) {
+                       Integer scheduleFrom, String traceparent, String tracestate) {
 
     public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event) {
-        this(id, eventId, subscriptionId, attempt, event, null, null);
+        this(id, eventId, subscriptionId, attempt, event, null, null, null, null);
     }
 
     public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey) {
-        this(id, eventId, subscriptionId, attempt, event, orderingKey, null);
+        this(id, eventId, subscriptionId, attempt, event, orderingKey, null, null, null);
+    }
+
+    public Delivery(String id, String eventId, String subscriptionId, int attempt, JsonNode event, String orderingKey,
+                    Integer scheduleFrom) {
+        this(id, eventId, subscriptionId, attempt, event, orderingKey, scheduleFrom, null, null);
+    }
+
+    /** The trace this delivery's attempts belong to: the dispatch's, or (replayed from the store) the event's own. */
+    public Tracing.Trace trace() {
+        if (traceparent != null) return new Tracing.Trace(traceparent, tracestate);
+        return new Tracing.Trace(event.path("traceparent").asText(null), event.path("tracestate").asText(null));
+    }
+
+    public Delivery inTrace(Tracing.Trace t) {
+        return new Delivery(id, eventId, subscriptionId, attempt, event, orderingKey, scheduleFrom, t.traceparent(), t.tracestate());
     }
 
     /** This attempt's place in the retry schedule (1 = the first). */
@@ -33,7 +49,7 @@ public record Delivery(String id, String eventId, String subscriptionId, int att
 
     /** The same delivery made again from attempt {@code next}, with a fresh schedule (replay, re-send). */
     public Delivery again(int next) {
-        return new Delivery(id, eventId, subscriptionId, next, event, orderingKey, next);
+        return new Delivery(id, eventId, subscriptionId, next, event, orderingKey, next, traceparent, tracestate);
     }
 
     public static String idFor(String eventId, String subscriptionId) {
@@ -42,6 +58,6 @@ public record Delivery(String id, String eventId, String subscriptionId, int att
     }
 
     public Delivery nextAttempt() {
-        return new Delivery(id, eventId, subscriptionId, attempt + 1, event, orderingKey, scheduleFrom);
+        return new Delivery(id, eventId, subscriptionId, attempt + 1, event, orderingKey, scheduleFrom, traceparent, tracestate);
     }
 }

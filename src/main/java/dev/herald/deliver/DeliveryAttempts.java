@@ -8,6 +8,7 @@ import dev.herald.store.LogRecord;
 import dev.herald.store.OrderingLanes;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
+import dev.herald.trace.Tracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class DeliveryAttempts {
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     private static final String STARTED = "heraldStarted";
+    private static final String TRACE = "heraldTrace";
     private static final String REASON = "heraldReason";
 
     private final SubscriptionRegistry subscriptions;
@@ -58,9 +60,11 @@ public final class DeliveryAttempts {
     private final HeraldMetrics metrics;
     private final Admission admission;
     private final String instanceId;
+    private final Tracing tracing;
 
     public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, HeraldMetrics metrics,
-                            Admission admission, String instanceId) {
+                            Admission admission, String instanceId, Tracing tracing) {
+        this.tracing = tracing;
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.lanes = lanes;
@@ -106,11 +110,18 @@ public final class DeliveryAttempts {
             LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
             return;
         }
+        Tracing.Attempt attempt = tracing.attempt(d.trace(), d.id(), d.subscriptionId(), d.attempt());
+        exchange.setProperty(TRACE, attempt);
+        Channel channel = channels.get(s.channel());
         try {
-            channels.get(s.channel()).prepare(exchange, d, s, channels.payload(s, d.event()), now);
+            channel.prepare(exchange, d, s, channels.payload(s, d.event()), now);
         } catch (Channel.PermanentFailure e) {
             skip(exchange, e.getMessage());
             return;
+        }
+        if (channel.carriesTraceContext() && attempt.context().traceparent() != null) {
+            m.setHeader("traceparent", attempt.context().traceparent());
+            if (attempt.context().tracestate() != null) m.setHeader("tracestate", attempt.context().tracestate());
         }
         exchange.setProperty(STARTED, now);
     }
@@ -169,6 +180,8 @@ public final class DeliveryAttempts {
         }
         m.getHeaders().clear();
         exchange.setProperty(OUTCOME, outcome);
+        Tracing.Attempt attempt = exchange.getProperty(TRACE, Tracing.Attempt.class);
+        if (attempt != null) attempt.end(outcome, status, reason);
         Admission.Verdict verdict = Admission.Verdict.NONE;
         if (result != null && result.kind() != AttemptOutcome.Kind.PERMANENT && result.kind() != AttemptOutcome.Kind.GONE) {
             verdict = admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);

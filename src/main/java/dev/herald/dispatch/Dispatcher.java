@@ -7,6 +7,7 @@ import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
 import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
+import dev.herald.trace.Tracing;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.sql.SQLException;
@@ -45,12 +46,18 @@ public final class Dispatcher {
     private final Store store;
     private final OrderingLanes lanes;
     private final long leaseMillis;
+    private final Tracing tracing;
 
     public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long leaseMillis) {
+        this(subscriptions, store, lanes, leaseMillis, Tracing.off());
+    }
+
+    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long leaseMillis, Tracing tracing) {
         this.subscriptions = subscriptions;
         this.store = store;
         this.lanes = lanes;
         this.leaseMillis = leaseMillis;
+        this.tracing = tracing;
     }
 
     /** One decision per event (CloudEvent JSON), in order; the claims are one store transaction. */
@@ -89,11 +96,13 @@ public final class Dispatcher {
     private Decision fanOut(JsonNode event, String id, String type, long now, BatchConsumer.Undo undo) throws SQLException {
         String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
         List<Subscription> matched = subscriptions.match(type, event);
+        Tracing.Trace trace = tracing.dispatched(new Tracing.Trace(event.path("traceparent").asText(null),
+                event.path("tracestate").asText(null)), id, type, matched.size());
         List<String> deliveries = new ArrayList<>(matched.size());
         List<LogRecord.Target> targets = new ArrayList<>(matched.size());
         for (Subscription s : matched) {
             boolean ordered = s.ordered() && key != null;
-            Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null);
+            Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null).inTrace(trace);
             if (ordered) {
                 lanes.enter(s.id(), key, d.id());
                 // Not dispatched after all: the redelivered event queues again at the tail.

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Herald's canonical event: CloudEvents 1.0 in structured JSON mode. {@code orderingkey} is a
- * CloudEvents extension attribute (the Kafka record key, or a declared field).
+ * CloudEvents extension attribute (the Kafka record key, or a declared field); {@code traceparent}
+ * and {@code tracestate} are the distributed-tracing extension's (W3C trace context).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "orderingkey", "data"})
+@JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "orderingkey", "traceparent",
+        "tracestate", "data"})
 public record CloudEvent(
         String specversion,
         String id,
@@ -19,7 +21,19 @@ public record CloudEvent(
         String time,
         String datacontenttype,
         String orderingkey,
+        String traceparent,
+        String tracestate,
         JsonNode data) {
 
     public static final String SPEC_VERSION = "1.0";
+
+    public CloudEvent(String specversion, String id, String source, String type, String subject, String time, String datacontenttype,
+                      String orderingkey, JsonNode data) {
+        this(specversion, id, source, type, subject, time, datacontenttype, orderingkey, null, null, data);
+    }
+
+    /** The same event in another trace context. */
+    public CloudEvent withTrace(String parent, String state) {
+        return new CloudEvent(specversion, id, source, type, subject, time, datacontenttype, orderingkey, parent, state, data);
+    }
 }

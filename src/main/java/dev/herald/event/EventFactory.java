@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLInputFactory;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.trace.Tracing;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -37,6 +38,7 @@ public final class EventFactory {
     private static final String KAFKA_MANUAL_COMMIT = "CamelKafkaManualCommit";
 
     static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_*-]+)*");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final int MAX_ID = 256;
     private static final int MAX_TYPE = 128;
 
@@ -44,15 +46,17 @@ public final class EventFactory {
     private final Clock clock;
     private final XmlMapper xml;
     private final EventCatalog catalog;
+    private final Tracing tracing;
 
     public EventFactory(int maxBytes, Clock clock) {
-        this(maxBytes, clock, EventCatalog.empty());
+        this(maxBytes, clock, EventCatalog.empty(), Tracing.off());
     }
 
-    public EventFactory(int maxBytes, Clock clock, EventCatalog catalog) {
+    public EventFactory(int maxBytes, Clock clock, EventCatalog catalog, Tracing tracing) {
         this.maxBytes = maxBytes;
         this.clock = clock;
         this.catalog = catalog;
+        this.tracing = tracing;
         XMLInputFactory in = XMLInputFactory.newFactory();
         // No DTDs, no external entities: legacy XML is data, not instructions to the parser.
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -79,7 +83,7 @@ public final class EventFactory {
      */
     public void accept(Exchange exchange) {
         Message m = exchange.getMessage();
-        CloudEvent event = toEvent(m);
+        CloudEvent event = traced(toEvent(m));
         Object kafkaCommit = m.getHeader(KAFKA_MANUAL_COMMIT);
         m.getHeaders().clear();
         if (kafkaCommit != null) m.setHeader(KAFKA_MANUAL_COMMIT, kafkaCommit);
@@ -92,10 +96,22 @@ public final class EventFactory {
 
     public CloudEvent toEvent(Message in) {
         JsonNode body = parseBody(in);
-        if (body.isObject() && body.has("specversion")) {
-            return structured((ObjectNode) body);
-        }
-        return binary(in, body);
+        CloudEvent event = body.isObject() && body.has("specversion") ? structured((ObjectNode) body) : binary(in, body);
+        if (event.traceparent() != null) return event;
+        // No distributed-tracing attributes: the transport's own W3C headers (JMS property, Kafka or HTTP header).
+        return withTrace(event, text(in.getHeader("traceparent")), text(in.getHeader("tracestate")));
+    }
+
+    /** The accepted event in Herald's trace: the accept span's context (or the producer's, when tracing is off). */
+    public CloudEvent traced(CloudEvent event) {
+        Tracing.Trace t = tracing.accepted(new Tracing.Trace(event.traceparent(), event.tracestate()), event.id(), event.type(), event.source());
+        return event.withTrace(t.traceparent(), t.tracestate());
+    }
+
+    /** A trace context that is not W3C's is dropped, not refused: tracing is the producer's option, the event is not. */
+    private static CloudEvent withTrace(CloudEvent event, String traceparent, String tracestate) {
+        if (traceparent == null || !TRACEPARENT.matcher(traceparent).matches()) return event.withTrace(null, null);
+        return event.withTrace(traceparent, tracestate != null && tracestate.length() <= 512 ? tracestate : null);
     }
 
     private CloudEvent structured(ObjectNode node) {
@@ -110,7 +126,8 @@ public final class EventFactory {
         if (contentType != null && !contentType.contains("json")) {
             throw new RejectedEventException("datacontenttype '" + contentType + "' is not supported; send JSON data (application/json)");
         }
-        return build(id, source, type, text(node, "subject"), text(node, "time"), text(node, "orderingkey"), node.get("data"));
+        return withTrace(build(id, source, type, text(node, "subject"), text(node, "time"), text(node, "orderingkey"), node.get("data")),
+                text(node, "traceparent"), text(node, "tracestate"));
     }
 
     private CloudEvent binary(Message in, JsonNode data) {
@@ -133,7 +150,8 @@ public final class EventFactory {
         }
         String orderingKey = header(in, "orderingkey");
         if (orderingKey == null) orderingKey = text(in.getHeader("kafka.KEY"));
-        return build(id, source, type, header(in, "subject"), header(in, "time"), orderingKey, data);
+        return withTrace(build(id, source, type, header(in, "subject"), header(in, "time"), orderingKey, data),
+                header(in, "traceparent"), header(in, "tracestate"));
     }
 
     /**

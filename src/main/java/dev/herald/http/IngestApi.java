@@ -136,7 +136,7 @@ public final class IngestApi {
         Message copy = binaryModeMessage(in, body, caller);
         CloudEvent event;
         try {
-            event = events.toEvent(copy);
+            event = events.traced(events.toEvent(copy));
         } catch (RejectedEventException e) {
             reject(body, e.getMessage());
             throw new HttpProblem(400, e.getMessage());
@@ -180,7 +180,7 @@ public final class IngestApi {
                 }
                 Message m = new DefaultMessage(context);
                 m.setBody(itemBytes);
-                CloudEvent event = events.toEvent(m);
+                CloudEvent event = events.traced(events.toEvent(m));
                 out.add(toQueue(event));
                 accepted.add(event);
                 r.put("id", event.id());
@@ -210,7 +210,7 @@ public final class IngestApi {
         Message m = new DefaultMessage(in.getExchange().getContext());
         for (var e : in.getHeaders().entrySet()) {
             String k = e.getKey().toLowerCase(Locale.ROOT);
-            if (k.startsWith("ce-") || k.startsWith("ce_")) m.setHeader(k, e.getValue());
+            if (k.startsWith("ce-") || k.startsWith("ce_") || k.equals("traceparent") || k.equals("tracestate")) m.setHeader(k, e.getValue());
         }
         if (m.getHeader("ce-source") == null && m.getHeader("ce_source") == null) m.setHeader("ce-source", "herald:http:" + caller);
         m.setBody(body);

@@ -20,7 +20,8 @@ class EventCatalogTest {
 
     @Test
     void acceptRejectsCataloguedEventsWhoseDataBreaksTheSchemaWithPathAndMessage() throws Exception {
-        EventFactory factory = new EventFactory(10_000, Clock.systemUTC(), EventCatalog.load(Path.of("config/catalog.yaml")));
+        EventFactory factory = new EventFactory(10_000, Clock.systemUTC(), EventCatalog.load(Path.of("config/catalog.yaml")),
+                dev.herald.trace.Tracing.off());
         Message ok = message("{\"orderId\": \"A-1\", \"total\": 10, \"customer\": {\"country\": \"DE\"}}", "order.created");
         assertThat(factory.toEvent(ok).type()).isEqualTo("order.created");
 

@@ -33,6 +33,7 @@ public final class TestHerald implements AutoCloseable {
     public final Path dir;
     public final String secret = WebhookSigner.newSecret();
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, Object> beans = new LinkedHashMap<>();
     private Herald herald;
     private ActiveMQConnectionFactory client;
     private ActiveMQConnectionFactory asHerald;
@@ -46,7 +47,13 @@ public final class TestHerald implements AutoCloseable {
      *                      holding {@link #secret}
      */
     public static TestHerald start(String subscriptions, Map<String, String> settings) throws Exception {
+        return start(subscriptions, settings, Map.of());
+    }
+
+    /** @param beans put in Herald's registry before it starts (an OpenTelemetry with an in-memory exporter, say) */
+    public static TestHerald start(String subscriptions, Map<String, String> settings, Map<String, Object> beans) throws Exception {
         TestHerald t = new TestHerald(Files.createTempDirectory("herald-test"));
+        t.beans.putAll(beans);
         Files.writeString(t.dir.resolve("secret"), t.secret);
         Files.writeString(t.dir.resolve("subscriptions.yaml"),
                 subscriptions.replace("SECRET_FILE", t.dir.resolve("secret").toString()));
@@ -84,7 +91,9 @@ public final class TestHerald implements AutoCloseable {
     }
 
     private void startHerald() throws Exception {
-        herald = new Herald(overrides).start();
+        herald = new Herald(overrides);
+        beans.forEach(herald::bind);
+        herald.start();
         if (broker() == null) {
             // An external broker: the test acts with Herald's login there.
             asHerald = new ActiveMQConnectionFactory(overrides.get("herald.broker.url"), overrides.get("herald.broker.user"),
