@@ -12,6 +12,7 @@ public final class Durations {
     private Durations() {}
 
     public static Duration parse(String text) {
+        if (text.trim().equals("0")) return Duration.ZERO; // "0 turns it off" needs no unit
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(

@@ -49,9 +49,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
@@ -192,15 +189,19 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.integer("herald.store.writers", 1));
             DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers", 4),
                     cfg.integer("herald.dispatch.batch-size", 100));
-            long refresh = cfg.duration("herald.subscriptions.state-refresh", Duration.ofSeconds(5)).toMillis();
-            long reload = cfg.duration("herald.subscriptions.reload-interval", Duration.ofSeconds(2)).toMillis();
             LaneSweeper sweeper = new LaneSweeper(lanes, publisher,
                     cfg.duration("herald.ordering.sweep-after", Duration.ofMinutes(5)).toMillis());
-            // Stopped after the routes, in reverse order: dispatch, writer, pool, store, broker.
-            Runnable refreshState = () -> {
-                subscriptions.refreshState();
-                admission.refresh();
-            };
+            context.addRoutes(new HousekeepingRoutes(
+                    new HousekeepingRoutes.Job("herald-subscription-state", cfg.duration("herald.subscriptions.state-refresh",
+                            Duration.ofSeconds(5)), () -> {
+                                subscriptions.refreshState();
+                                admission.refresh();
+                            }),
+                    new HousekeepingRoutes.Job("herald-subscriptions-reload", cfg.duration("herald.subscriptions.reload-interval",
+                            Duration.ofSeconds(2)), subscriptions::reloadIfChanged),
+                    new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
+                    new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
+                            () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
             // A service, so it runs after the HTTP server has started and before any route takes a request.
             if (cfg.string("camel.server.enabled", "false").equals("true")) {
                 int httpPort = cfg.integer("herald.http.port", 8080);
@@ -211,8 +212,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     }
                 }, false, true);
             }
-            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch), refreshState, sweeper, refresh, reload, subscriptions::reloadIfChanged,
-                    () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)), true, true);
+            // Stopped after the routes, in reverse order: dispatch, writer, pool, store, broker.
+            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
@@ -274,64 +275,27 @@ public final class HeraldConfiguration implements CamelConfiguration {
         return jms;
     }
 
-    private interface Purge {
-        int run() throws Exception;
-    }
-
-    /** Starts the writer and the state refresher with the context; stops everything after the routes. */
+    /** Starts the batch consumers with the context; stops them, the pool, the store and the broker after the routes. */
     private static final class Lifecycle extends ServiceSupport {
         private final EmbeddedBroker broker;
         private final JmsPoolConnectionFactory pool;
         private final Store store;
         private final List<BatchConsumer> consumers;
-        private final Runnable refreshState;
-        private final Runnable reloadSubscriptions;
-        private final LaneSweeper sweeper;
-        private final Purge purge;
-        private final long refreshMillis;
-        private final long reloadMillis;
-        private ScheduledExecutorService timer;
 
-        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, List<BatchConsumer> consumers,
-                  Runnable refreshState, LaneSweeper sweeper, long refreshMillis, long reloadMillis, Runnable reloadSubscriptions,
-                  Purge purge) {
-            this.sweeper = sweeper;
-            this.purge = purge;
-            this.reloadMillis = reloadMillis;
+        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, List<BatchConsumer> consumers) {
             this.broker = broker;
             this.pool = pool;
             this.store = store;
             this.consumers = consumers;
-            this.refreshState = refreshState;
-            this.reloadSubscriptions = reloadSubscriptions;
-            this.refreshMillis = refreshMillis;
         }
 
         @Override
-        protected void doStart() throws Exception {
+        protected void doStart() {
             consumers.forEach(BatchConsumer::start);
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "herald-subscriptions");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(refreshState, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
-            timer.scheduleWithFixedDelay(sweeper, sweeper.periodMillis(), sweeper.periodMillis(), TimeUnit.MILLISECONDS);
-            timer.scheduleWithFixedDelay(() -> {
-                try {
-                    purge.run();
-                } catch (Exception e) {
-                    LOG.warn("Could not purge expired idempotency keys (tried again later): {}", e.getMessage());
-                }
-            }, 1, 60, TimeUnit.MINUTES);
-            if (reloadMillis > 0) {
-                timer.scheduleWithFixedDelay(reloadSubscriptions, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
-            }
         }
 
         @Override
         protected void doStop() throws Exception {
-            if (timer != null) timer.shutdownNow();
             for (int i = consumers.size() - 1; i >= 0; i--) consumers.get(i).stop();
             pool.stop();
             store.close();
