@@ -153,7 +153,11 @@ public final class TestHerald implements AutoCloseable {
 
     /** Sends a persistent text message as a legacy client would (Core JMS over TCP). */
     public void send(String queue, String text, Map<String, String> properties) throws Exception {
-        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        send(client, queue, text, properties);
+    }
+
+    private static void send(ActiveMQConnectionFactory as, String queue, String text, Map<String, String> properties) throws Exception {
+        try (Connection c = as.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             TextMessage m = s.createTextMessage(text);
             for (var e : properties.entrySet()) m.setStringProperty(e.getKey(), e.getValue());
@@ -163,6 +167,11 @@ public final class TestHerald implements AutoCloseable {
 
     public void send(String queue, String text) throws Exception {
         send(queue, text, Map.of());
+    }
+
+    /** Sends a persistent text message with Herald's own login (to its own queues, as Herald would). */
+    public void sendAsHerald(String queue, String text, Map<String, String> properties) throws Exception {
+        send(asHerald, queue, text, properties);
     }
 
     /** The messages waiting on a queue (any: browsed with Herald's own login), as text, with their string properties. */
