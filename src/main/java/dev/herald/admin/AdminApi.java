@@ -1,8 +1,12 @@
 package dev.herald.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.Publisher;
 import dev.herald.deliver.Admission;
+import dev.herald.event.EventFactory;
 import dev.herald.event.Json;
+import dev.herald.metrics.HeraldMetrics;
+import jakarta.jms.ConnectionFactory;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
@@ -14,11 +18,13 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
  * The admin API under {@code /api} (docs/openapi.yaml): read what happened to every event, replay
- * dead letters, re-send events, and manage subscriptions. Every call needs an admin key.
+ * dead letters, re-send events, read and re-drive rejected input, and manage subscriptions. Every
+ * call needs an admin key.
  */
 public final class AdminApi {
 
@@ -29,13 +35,30 @@ public final class AdminApi {
     private final SubscriptionRegistry subscriptions;
     private final Replays replays;
     private final Admission admission;
+    private final RejectedQueue rejected;
+    private final Redrives redrives;
 
-    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays, Admission admission) {
+    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays, Admission admission,
+                    Rejected rejected) {
         this.auth = auth;
         this.queries = queries;
         this.subscriptions = subscriptions;
         this.replays = replays;
         this.admission = admission;
+        this.rejected = rejected.queue;
+        this.redrives = rejected.redrives;
+    }
+
+    /** Rejected input on the broker: read it, and re-drive it to its source. */
+    public static final class Rejected {
+        private final RejectedQueue queue;
+        private final Redrives redrives;
+
+        public Rejected(ConnectionFactory connections, Publisher publisher, EventFactory events, HeraldMetrics metrics,
+                        CamelContext context) {
+            this.queue = new RejectedQueue(connections, context);
+            this.redrives = new Redrives(queue, publisher, events, metrics, context);
+        }
     }
 
     private interface Call {
@@ -109,6 +132,37 @@ public final class AdminApi {
             }
             return replays.bulk(f, body.path("dryRun").asBoolean(false));
         });
+    }
+
+    public void listRejectedMessages(Exchange exchange) {
+        admin(exchange, 200, ex -> rejected.page(rejectedFilter(query(ex, "route"), query(ex, "from"), query(ex, "to")),
+                limit(ex), offset(ex)));
+    }
+
+    public void getRejectedMessage(Exchange exchange) {
+        admin(exchange, 200, ex -> rejected.show(path(ex, "id")));
+    }
+
+    public void redriveRejectedMessage(Exchange exchange) {
+        admin(exchange, 202, ex -> redrives.one(path(ex, "id")));
+    }
+
+    public void redriveRejectedMessages(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            JsonNode body = jsonBody(ex);
+            RejectedQueue.Filter f = rejectedFilter(text(body, "route"), text(body, "from"), text(body, "to"));
+            if (!f.any()) {
+                throw new HttpProblem(400, "say which rejected messages to re-drive: give \"route\" and/or a time window \"from\"/\"to\""
+                        + " (ISO-8601) of their rejection, and \"dryRun\": true to list them first");
+            }
+            int limit = body.path("limit").asInt(Redrives.MAX_BULK);
+            if (limit < 1 || limit > Redrives.MAX_BULK) throw new HttpProblem(400, "limit must be 1-" + Redrives.MAX_BULK);
+            return redrives.bulk(f, limit, body.path("dryRun").asBoolean(false));
+        });
+    }
+
+    private static RejectedQueue.Filter rejectedFilter(String route, String from, String to) {
+        return new RejectedQueue.Filter(route, instant(from, "from"), instant(to, "to"));
     }
 
     public void resendEvent(Exchange exchange) {

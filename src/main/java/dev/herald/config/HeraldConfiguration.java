@@ -165,7 +165,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     maxEventBytes, cfg.integer("herald.http.max-batch-bytes", 4_194_304),
                     cfg.integer("herald.http.max-batch-events", 1000), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
-            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission));
+            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
+                    new AdminApi.Rejected(pool, publisher, events, metrics, context)));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));

@@ -118,6 +118,23 @@ public final class TestHerald implements AutoCloseable {
         startHerald();
     }
 
+    /** Restarts with some settings changed (such as another catalog file). */
+    public void restart(Map<String, String> changed) throws Exception {
+        overrides.putAll(changed);
+        restart();
+    }
+
+    /** Sends a persistent bytes message as a legacy client would. */
+    public void sendBytes(String queue, byte[] body, Map<String, String> properties) throws Exception {
+        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            jakarta.jms.BytesMessage m = s.createBytesMessage();
+            m.writeBytes(body);
+            for (var e : properties.entrySet()) m.setStringProperty(e.getKey(), e.getValue());
+            p.send(m);
+        }
+    }
+
     public void stopHerald() {
         if (client != null) client.close();
         if (asHerald != null && asHerald != client) asHerald.close();
