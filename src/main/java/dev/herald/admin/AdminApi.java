@@ -11,10 +11,12 @@ import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
 import dev.herald.store.AdminQueries;
+import dev.herald.store.SubscriptionHealth;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +176,13 @@ public final class AdminApi {
     }
 
     public void listSubscriptions(Exchange exchange) {
-        admin(exchange, 200, ex -> Map.of("items", subscriptions.all().stream().map(this::describe).toList()));
+        admin(exchange, 200, ex -> {
+            Map<String, SubscriptionHealth.State> circuits = admission.circuitsNow();
+            Map<String, AdminQueries.Waiting> waiting = queries.waiting();
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (Subscription s : subscriptions.all()) items.add(describe(s, circuits.get(s.id()), waiting.get(s.id())));
+            return Map.of("items", items);
+        });
     }
 
     public void getSubscription(Exchange exchange) {
@@ -219,7 +227,15 @@ public final class AdminApi {
         return found(subscriptions.inForce(id), "subscription", id);
     }
 
-    private Map<String, Object> describe(Subscription s) {
+    private Map<String, Object> describe(Subscription s) throws java.sql.SQLException {
+        return describe(s, admission.circuitsNow().get(s.id()), queries.waiting().get(s.id()));
+    }
+
+    /**
+     * @param circuit its circuit as the store has it (null: closed, no failure)
+     * @param waiting its unfinished deliveries (null: none)
+     */
+    private Map<String, Object> describe(Subscription s, SubscriptionHealth.State circuit, AdminQueries.Waiting waiting) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("description", s.description());
@@ -233,7 +249,27 @@ public final class AdminApi {
         String reason = subscriptions.disabledReason(s.id());
         m.put("state", reason == null ? "enabled" : "disabled");
         if (reason != null) m.put("disabledReason", reason);
+        m.put("circuit", circuit(circuit));
+        AdminQueries.Waiting w = waiting == null ? AdminQueries.Waiting.NONE : waiting;
+        m.put("queued", w.queued());
+        m.put("deferred", w.deferred());
         return m;
+    }
+
+    /** A circuit as operators read it: closed or open, since when, and when the next probe may go. */
+    private static Map<String, Object> circuit(SubscriptionHealth.State st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        SubscriptionHealth.Circuit state = st == null ? SubscriptionHealth.Circuit.CLOSED : st.circuit();
+        m.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("failures", st == null ? 0 : st.failures());
+        m.put("failingSince", st == null ? null : iso(st.failingSince()));
+        m.put("openSince", st == null ? null : iso(st.openedAt()));
+        m.put("nextProbeAt", st == null ? null : iso(st.openUntil()));
+        return m;
+    }
+
+    private static String iso(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private static Map<String, Object> page(List<Map<String, Object>> items, AdminQueries.Filter f) {
