@@ -71,6 +71,16 @@ class RejectedApiTest {
                                 name: ce-type
                                 constant: order.updated""";
 
+    /** The integrator fixes the route; Herald reloads it (a new route, started). */
+    static void fixRoute(TestHerald herald, Path route) throws Exception {
+        var camel = herald.herald().context();
+        var broken = camel.getRoute("ingress-shipments");
+        Files.writeString(route, ROUTE.replace("FIX", FIXED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> camel.getRoute("ingress-shipments") != null
+                && camel.getRoute("ingress-shipments") != broken
+                && camel.getRouteController().getRouteStatus("ingress-shipments").isStarted());
+    }
+
     static HttpResponse<String> post(TestHerald herald, String path, String body) throws Exception {
         return Http.post(herald.http(path), "application/json", body, "Authorization", "Bearer " + KEY);
     }
@@ -155,13 +165,7 @@ class RejectedApiTest {
             assertThat(get(herald, "/api/rejected/not!an!id").statusCode()).isEqualTo(400);
             assertThat(listed(herald, "")).as("reading took nothing off").hasSize(3);
 
-            // The integrator fixes the route; Herald reloads it (a new route, started).
-            var camel = herald.herald().context();
-            var broken = camel.getRoute("ingress-shipments");
-            Files.writeString(route, ROUTE.replace("FIX", FIXED));
-            await().atMost(Duration.ofSeconds(30)).until(() -> camel.getRoute("ingress-shipments") != null
-                    && camel.getRoute("ingress-shipments") != broken
-                    && camel.getRouteController().getRouteStatus("ingress-shipments").isStarted());
+            fixRoute(herald, route);
 
             JsonNode redriven = ok(post(herald, "/api/rejected/" + id1 + "/redrive", ""));
             assertThat(redriven.path("id").asText()).isEqualTo(id1);
