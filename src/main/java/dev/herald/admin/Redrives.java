@@ -87,11 +87,16 @@ final class Redrives {
         });
         AdminApi.found(plan[0], "rejected message", id);
         List<CloudEvent> accepted = new ArrayList<>();
-        publisher.send(List.of(), session -> {
-            if (!take(session, plan[0], accepted)) {
-                throw new HttpProblem(409, "rejected message " + id + " was taken off herald.rejected meanwhile (re-driven by someone else?)");
-            }
-        });
+        try {
+            publisher.send(List.of(), session -> {
+                if (!take(session, plan[0], accepted)) {
+                    throw new HttpProblem(409, "rejected message " + id + " was taken off herald.rejected meanwhile (re-driven by someone else?)");
+                }
+            });
+        } catch (RejectedEventException e) {
+            // Accept took it when it was browsed, and refuses it now: the catalog changed in between.
+            throw new HttpProblem(422, "accept refuses rejected message " + id + ": " + e.getMessage() + "; it stays on herald.rejected");
+        }
         accepted.forEach(e -> metrics.accepted(e.source(), e.type()));
         LOG.info("Re-drove rejected message {} (from {}) to {}", id, plan[0].source().text(), plan[0].to());
         return plan[0].item();

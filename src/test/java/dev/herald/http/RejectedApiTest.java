@@ -178,17 +178,26 @@ class RejectedApiTest {
             assertThat(get(herald, "/api/rejected/" + id1).statusCode()).isEqualTo(404);
             assertThat(post(herald, "/api/rejected/" + id1 + "/redrive", "").statusCode()).isEqualTo(404);
 
-            // The rest in bulk: a dry run changes nothing; then S-2 is delivered and the bytes are refused again.
+            // One an older Herald kept, without id and source: named by its JMS message id, its source the route's queue.
+            herald.sendAsHerald("herald.rejected", "{\"orderId\": \"S-3\", \"status\": \"shipped\"}", Map.of("eventId", "ev-S-3",
+                    "herald_route", "ingress-shipments", "herald_reason", "unknown status"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> listed(herald, "").size() == 3);
+            JsonNode old = listed(herald, "").get(2);
+            assertThat(old.path("id").asText()).startsWith("jms-");
+            assertThat(old.path("source").asText()).isEqualTo("jms:legacy.shipments");
+            assertThat(ok(get(herald, "/api/rejected/" + old.path("id").asText())).path("properties").path("eventId").asText()).isEqualTo("ev-S-3");
+
+            // The rest in bulk: a dry run changes nothing; then S-2 and S-3 are delivered and the bytes are refused again.
             assertThat(post(herald, "/api/rejected/redrive", "{}").statusCode()).as("no filter at all").isEqualTo(400);
             JsonNode dry = ok(post(herald, "/api/rejected/redrive", "{\"route\": \"ingress-shipments\", \"dryRun\": true}"));
             assertThat(dry.path("redriven").asInt()).isZero();
-            assertThat(dry.path("items")).hasSize(2);
-            assertThat(listed(herald, "")).hasSize(2);
+            assertThat(dry.path("items")).hasSize(3);
+            assertThat(listed(herald, "")).hasSize(3);
             String bytesId = all.get(2).path("id").asText();
             JsonNode bulk = ok(post(herald, "/api/rejected/redrive", "{\"route\": \"ingress-shipments\"}"));
-            assertThat(bulk.path("redriven").asInt()).isEqualTo(2);
+            assertThat(bulk.path("redriven").asInt()).isEqualTo(3);
             assertThat(bulk.path("items")).extracting(i -> i.path("to").asText()).containsOnly("legacy.shipments");
-            await().atMost(Duration.ofSeconds(10)).until(() -> event(receiver, "ev-S-2") != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> event(receiver, "ev-S-2") != null && event(receiver, "ev-S-3") != null);
             // Refused again by the route: kept again, under a new id, the same bytes.
             await().atMost(Duration.ofSeconds(10)).until(() -> listed(herald, "").size() == 1);
             JsonNode again = listed(herald, "").get(0);
