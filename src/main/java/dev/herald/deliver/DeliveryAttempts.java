@@ -115,7 +115,7 @@ public final class DeliveryAttempts {
                 exchange.setProperty(DEFERRED_LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(), d.subscriptionId(),
                         d.attempt(), now, wait.why().label(), atCap ? null : wait.until())));
             }
-            metrics.deferred(exchange, d.subscriptionId(), wait.why().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
             LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
             return;
         }
