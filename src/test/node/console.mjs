@@ -1,15 +1,17 @@
 // Drives the delivery console in headless Chromium: sees a dead letter, clicks Replay, sees it
-// delivered, and saves a screenshot. Usage: node console.mjs <console-url> <admin-key> <delivery-id> <png>
+// delivered; sees a rejected message, opens it, re-drives it and then all the others shown, sees
+// their events arrive; saves a screenshot.
+// Usage: node console.mjs <console-url> <admin-key> <delivery-id> <rejected-id> <event-ids,comma,separated> <png>
 import { chromium } from "playwright-core";
 
-const [url, key, deliveryId, png] = process.argv.slice(2);
+const [url, key, deliveryId, rejectedId, eventIds, png] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);
   await page.fill("#key", key);
   await page.click("#save-key");
@@ -23,6 +25,30 @@ try {
   console.log("delivery " + deliveryId + " is " + (await status.textContent()));
   await row.waitFor({ state: "detached", timeout: 10000 });
   console.log("dead letter list no longer shows it");
+
+  // Rejected input: one opened and re-driven, then the rest with "Re-drive all shown".
+  const rejected = page.locator(`[data-testid=rejected] tr[data-rejected="${rejectedId}"]`);
+  await rejected.waitFor({ timeout: 20000 });
+  await rejected.click();
+  const body = page.locator("[data-testid=rejected-body]");
+  await body.waitFor({ timeout: 10000 });
+  console.log("saw rejected " + rejectedId + " with body " + (await body.textContent()));
+  await rejected.locator("[data-testid=redrive]").click();
+  await rejected.waitFor({ state: "detached", timeout: 10000 });
+  console.log("rejected " + rejectedId + " re-driven");
+  const others = page.locator("[data-testid=rejected] tr[data-rejected]");
+  await others.first().waitFor({ timeout: 10000 });
+  const shown = await others.count();
+  await page.click("[data-testid=redrive-all]");
+  await others.first().waitFor({ state: "detached", timeout: 10000 });
+  console.log(`re-drove all ${shown} shown`);
+  for (const id of eventIds.split(",")) {
+    await page.locator(`[data-testid=events] tr[data-event="${id}"]`).waitFor({ timeout: 20000 });
+  }
+  console.log("events " + eventIds + " received");
+
+  const circuit = page.locator('[data-testid=subscriptions] tr[data-subscription="partner-orders"] [data-testid=circuit]');
+  console.log("circuit of partner-orders: " + (await circuit.textContent()));
   await page.screenshot({ path: png, fullPage: true });
   console.log("screenshot " + png);
 } finally {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
 import dev.herald.support.HeraldProcess;
+import dev.herald.support.Http;
 import dev.herald.support.KafkaBroker;
 import dev.herald.support.LogCapture;
 import dev.herald.support.Receiver;
@@ -134,6 +135,23 @@ class KafkaTest {
                     .extracting(m -> m.get("herald_reason")).containsAll(reasons);
             assertThat(log.text()).doesNotContain("KAFKAPAD");
         }
+    }
+
+    /** A refused record is kept with its topic and its CloudEvents headers as text, so that it can be re-driven through accept. */
+    @Test
+    void aRefusedRecordIsKeptWithItsTopicAndHeaders() throws Exception {
+        produce("platform.events", "customer-3", "{\"plan\": \"pro\"}", Map.of("ce_type", "user.signed_up", "ce_id", "kafka-refused-1"));
+        Map<String, String> kept = await().atMost(Duration.ofSeconds(30)).until(() -> herald.browse("herald.rejected").stream()
+                .filter(m -> "kafka-refused-1".equals(m.get("ce_id"))).findFirst().orElse(null), m -> m != null);
+        assertThat(kept.get("herald_source")).isEqualTo("kafka:platform.events");
+        assertThat(kept.get("ce_type")).isEqualTo("user.signed_up");
+        assertThat(kept.get("kafka_DOT_KEY")).isEqualTo("customer-3");
+        assertThat(kept.get("herald_rejected_id")).isNotBlank();
+        // Accept still refuses it (the catalog wants a userId): the answer says why, and it stays.
+        var r = Http.post(herald.http("/api/rejected/" + kept.get("herald_rejected_id") + "/redrive"), "application/json", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(r.body()).contains("userId");
+        assertThat(herald.browse("herald.rejected")).anyMatch(m -> "kafka-refused-1".equals(m.get("ce_id")));
     }
 
     @Test

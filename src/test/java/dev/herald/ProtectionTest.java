@@ -3,11 +3,14 @@ package dev.herald;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
+import dev.herald.support.Http;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
 import dev.herald.support.TestHerald;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,67 @@ class ProtectionTest {
                 assertThat(herald.query("select * from subscription_health")).isEmpty();
             });
             assertThat(herald.query("select count(*) as n from dead_letters").get(0).get("n")).isEqualTo(0L);
+        }
+    }
+
+    static JsonNode api(TestHerald herald, String path) throws Exception {
+        var r = Http.get(herald.http(path));
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return Json.tree(r.body());
+    }
+
+    /** Deliveries that wait on an open circuit or a rate limit are shown deferred, with why and until when. */
+    @Test
+    void anOpenCircuitAndTheDeliveriesWaitingOnItAreShownAsSuch() throws Exception {
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions:\n"
+                     + sub("down", "down", receiver.url("/down"), "retry: [0s, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms]")
+                     + sub("limited", "limited", receiver.url("/limited"), "rateLimit: 1/s"),
+                     Map.of("herald.circuit.failures", "3", "herald.circuit.probe-interval", "3s", "herald.circuit.disable-after", "1h"))) {
+            for (int i = 0; i < 6; i++) receiver.script("/down", Response.of(503));
+            long start = System.currentTimeMillis();
+            for (int i = 1; i <= 6; i++) send(herald, "down", "O-" + i);
+
+            // The circuit opens: the API says so, and every delivery waits on it - deferred, not retrying.
+            JsonNode down = await().atMost(Duration.ofSeconds(10)).until(() -> api(herald, "/api/subscriptions/down"),
+                    s -> s.path("deferred").asInt() == 6);
+            assertThat(down.path("queued").asInt()).isZero();
+            assertThat(down.path("state").asText()).isEqualTo("enabled");
+            JsonNode circuit = down.path("circuit");
+            assertThat(circuit.path("state").asText()).isEqualTo("open");
+            assertThat(circuit.path("failures").asInt()).isGreaterThanOrEqualTo(3);
+            Instant openSince = Instant.parse(circuit.path("openSince").asText());
+            assertThat(openSince.toEpochMilli()).isBetween(start, System.currentTimeMillis());
+            assertThat(Instant.parse(circuit.path("nextProbeAt").asText())).isAfter(openSince);
+            for (Map<String, Object> row : herald.query("select id from deliveries where subscription_id = 'down'")) {
+                JsonNode d = api(herald, "/api/deliveries/" + row.get("id"));
+                assertThat(d.path("status").asText()).isEqualTo("deferred");
+                assertThat(d.path("deferredReason").asText()).isEqualTo("circuit");
+                // Waiting for the probe, not for a retry time long gone.
+                assertThat(Instant.parse(d.path("nextAttemptAt").asText())).isAfterOrEqualTo(openSince.plusMillis(2900));
+            }
+
+            // A rate limit defers too, each delivery to its own slot ahead.
+            for (int i = 1; i <= 4; i++) send(herald, "limited", "L-" + i);
+            await().atMost(Duration.ofSeconds(5)).until(() -> api(herald, "/api/subscriptions/limited").path("deferred").asInt() >= 2);
+            // The last slot is seconds ahead: still waiting while we look.
+            Object last = herald.query("select id from deliveries where subscription_id = 'limited' and status = 'deferred'"
+                    + " order by next_attempt_at desc").get(0).get("id");
+            JsonNode limited = api(herald, "/api/deliveries/" + last);
+            assertThat(limited.path("status").asText()).isEqualTo("deferred");
+            assertThat(limited.path("deferredReason").asText()).isEqualTo("rate");
+            assertThat(Instant.parse(limited.path("nextAttemptAt").asText())).isAfter(Instant.now());
+
+            // The receiver recovers: a probe succeeds, the circuit closes, nothing waits any more.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode s = api(herald, "/api/subscriptions/down");
+                assertThat(s.path("circuit").path("state").asText()).isEqualTo("closed");
+                assertThat(s.path("circuit").path("failures").asInt()).isZero();
+                assertThat(s.path("deferred").asInt()).isZero();
+                assertThat(s.path("queued").asInt()).isZero();
+                assertThat(api(herald, "/api/subscriptions/limited").path("deferred").asInt()).isZero();
+            });
+            assertThat(herald.query("select count(*) as n from deliveries where status = 'succeeded'").get(0).get("n")).isEqualTo(10L);
         }
     }
 

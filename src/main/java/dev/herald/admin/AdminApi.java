@@ -1,24 +1,32 @@
 package dev.herald.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.Publisher;
 import dev.herald.deliver.Admission;
+import dev.herald.event.EventFactory;
 import dev.herald.event.Json;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.AdminQueries;
+import dev.herald.store.SubscriptionHealth;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
+import jakarta.jms.ConnectionFactory;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
  * The admin API under {@code /api} (docs/openapi.yaml): read what happened to every event, replay
- * dead letters, re-send events, and manage subscriptions. Every call needs an admin key.
+ * dead letters, re-send events, read and re-drive rejected input, and manage subscriptions. Every
+ * call needs an admin key.
  */
 public final class AdminApi {
 
@@ -29,13 +37,30 @@ public final class AdminApi {
     private final SubscriptionRegistry subscriptions;
     private final Replays replays;
     private final Admission admission;
+    private final RejectedQueue rejected;
+    private final Redrives redrives;
 
-    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays, Admission admission) {
+    public AdminApi(Auth auth, AdminQueries queries, SubscriptionRegistry subscriptions, Replays replays, Admission admission,
+                    Rejected rejected) {
         this.auth = auth;
         this.queries = queries;
         this.subscriptions = subscriptions;
         this.replays = replays;
         this.admission = admission;
+        this.rejected = rejected.queue;
+        this.redrives = rejected.redrives;
+    }
+
+    /** Rejected input on the broker: read it, and re-drive it to its source. */
+    public static final class Rejected {
+        private final RejectedQueue queue;
+        private final Redrives redrives;
+
+        public Rejected(ConnectionFactory connections, Publisher publisher, EventFactory events, HeraldMetrics metrics,
+                        CamelContext context) {
+            this.queue = new RejectedQueue(connections, context);
+            this.redrives = new Redrives(queue, publisher, events, metrics, context);
+        }
     }
 
     private interface Call {
@@ -111,6 +136,37 @@ public final class AdminApi {
         });
     }
 
+    public void listRejectedMessages(Exchange exchange) {
+        admin(exchange, 200, ex -> rejected.page(rejectedFilter(query(ex, "route"), query(ex, "from"), query(ex, "to")),
+                limit(ex), offset(ex)));
+    }
+
+    public void getRejectedMessage(Exchange exchange) {
+        admin(exchange, 200, ex -> rejected.show(path(ex, "id")));
+    }
+
+    public void redriveRejectedMessage(Exchange exchange) {
+        admin(exchange, 202, ex -> redrives.one(path(ex, "id")));
+    }
+
+    public void redriveRejectedMessages(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            JsonNode body = jsonBody(ex);
+            RejectedQueue.Filter f = rejectedFilter(text(body, "route"), text(body, "from"), text(body, "to"));
+            if (!f.any()) {
+                throw new HttpProblem(400, "say which rejected messages to re-drive: give \"route\" and/or a time window \"from\"/\"to\""
+                        + " (ISO-8601) of their rejection, and \"dryRun\": true to list them first");
+            }
+            int limit = body.path("limit").asInt(Redrives.MAX_BULK);
+            if (limit < 1 || limit > Redrives.MAX_BULK) throw new HttpProblem(400, "limit must be 1-" + Redrives.MAX_BULK);
+            return redrives.bulk(f, limit, body.path("dryRun").asBoolean(false));
+        });
+    }
+
+    private static RejectedQueue.Filter rejectedFilter(String route, String from, String to) {
+        return new RejectedQueue.Filter(route, instant(from, "from"), instant(to, "to"));
+    }
+
     public void resendEvent(Exchange exchange) {
         admin(exchange, 202, ex -> {
             String sub = text(jsonBody(ex), "subscription");
@@ -120,7 +176,13 @@ public final class AdminApi {
     }
 
     public void listSubscriptions(Exchange exchange) {
-        admin(exchange, 200, ex -> Map.of("items", subscriptions.all().stream().map(this::describe).toList()));
+        admin(exchange, 200, ex -> {
+            Map<String, SubscriptionHealth.State> circuits = admission.circuitsNow();
+            Map<String, AdminQueries.Waiting> waiting = queries.waiting();
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (Subscription s : subscriptions.all()) items.add(describe(s, circuits.get(s.id()), waiting.get(s.id())));
+            return Map.of("items", items);
+        });
     }
 
     public void getSubscription(Exchange exchange) {
@@ -165,7 +227,15 @@ public final class AdminApi {
         return found(subscriptions.inForce(id), "subscription", id);
     }
 
-    private Map<String, Object> describe(Subscription s) {
+    private Map<String, Object> describe(Subscription s) throws java.sql.SQLException {
+        return describe(s, admission.circuitsNow().get(s.id()), queries.waiting().get(s.id()));
+    }
+
+    /**
+     * @param circuit its circuit as the store has it (null: closed, no failure)
+     * @param waiting its unfinished deliveries (null: none)
+     */
+    private Map<String, Object> describe(Subscription s, SubscriptionHealth.State circuit, AdminQueries.Waiting waiting) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("description", s.description());
@@ -179,7 +249,27 @@ public final class AdminApi {
         String reason = subscriptions.disabledReason(s.id());
         m.put("state", reason == null ? "enabled" : "disabled");
         if (reason != null) m.put("disabledReason", reason);
+        m.put("circuit", circuit(circuit));
+        AdminQueries.Waiting w = waiting == null ? AdminQueries.Waiting.NONE : waiting;
+        m.put("queued", w.queued());
+        m.put("deferred", w.deferred());
         return m;
+    }
+
+    /** A circuit as operators read it: closed or open, since when, and when the next probe may go. */
+    private static Map<String, Object> circuit(SubscriptionHealth.State st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        SubscriptionHealth.Circuit state = st == null ? SubscriptionHealth.Circuit.CLOSED : st.circuit();
+        m.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("failures", st == null ? 0 : st.failures());
+        m.put("failingSince", st == null ? null : iso(st.failingSince()));
+        m.put("openSince", st == null ? null : iso(st.openedAt()));
+        m.put("nextProbeAt", st == null ? null : iso(st.openUntil()));
+        return m;
+    }
+
+    private static String iso(Long epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private static Map<String, Object> page(List<Map<String, Object>> items, AdminQueries.Filter f) {

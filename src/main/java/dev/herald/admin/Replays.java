@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * and time window), any past event to one subscription, or a test event. A replayed delivery keeps
  * its id (the partner's {@code webhook-id}), continues its attempt numbers and gets a whole retry
  * schedule again. A dead letter is marked replayed before it is sent, so two operators cannot
- * replay it twice; if sending fails the mark is taken back.
+ * replay it twice; if sending fails the mark is taken back. Its copy on {@code herald.dead} is taken
+ * off in the transaction that sends it back.
  */
 public final class Replays {
 
@@ -54,7 +55,12 @@ public final class Replays {
         requireDeliverable(d.subscriptionId());
         Delivery again = again(d);
         if (!queries.markReplayed(deliveryId, true)) throw new HttpProblem(409, "dead letter " + deliveryId + " is being replayed already");
-        send(List.of(again));
+        try {
+            sendReplays(List.of(again));
+        } catch (Exception e) {
+            queries.markReplayed(deliveryId, false);
+            throw e;
+        }
         LOG.info("Replayed dead letter {} to {} (attempt {})", deliveryId, d.subscriptionId(), again.attempt());
         return Map.of("deliveryId", deliveryId, "subscriptionId", d.subscriptionId(), "attempt", again.attempt());
     }
@@ -84,7 +90,7 @@ public final class Replays {
                     chunk.add(again(d));
                 }
                 try {
-                    send(chunk);
+                    sendReplays(chunk);
                 } catch (Exception e) {
                     for (Delivery d : chunk) queries.markReplayed(d.id(), false);
                     throw e;
@@ -167,8 +173,18 @@ public final class Replays {
     }
 
     private void send(List<Delivery> deliveries) throws Exception {
+        publisher.send(outgoing(deliveries));
+    }
+
+    /** Replayed dead letters: sent back, and their copies taken off herald.dead, in one transaction. */
+    private void sendReplays(List<Delivery> deliveries) throws Exception {
+        if (deliveries.isEmpty()) return;
+        publisher.send(outgoing(deliveries), session -> DeadLetterQueue.take(session, deliveries.stream().map(Delivery::id).toList()));
+    }
+
+    private static List<Publisher.Outgoing> outgoing(List<Delivery> deliveries) {
         List<Publisher.Outgoing> out = new ArrayList<>();
         for (Delivery d : deliveries) out.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, Json.string(d)));
-        publisher.send(out);
+        return out;
     }
 }

@@ -29,10 +29,24 @@ public final class Publisher {
         this.connections = connections;
     }
 
+    /** More work on the same session, committed (or rolled back) with the messages: taking one off a queue, say. */
+    public interface InTransaction {
+        void run(Session session) throws JMSException;
+    }
+
     public void send(List<Outgoing> messages) throws JMSException {
         if (messages.isEmpty()) return;
+        send(messages, null);
+    }
+
+    /** @param also run first, on the session the messages are sent on; null: nothing */
+    public void send(List<Outgoing> messages, InTransaction also) throws JMSException {
         try (Connection c = connections.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
             try {
+                if (also != null) {
+                    c.start(); // to receive
+                    also.run(s);
+                }
                 for (Outgoing o : messages) {
                     try (MessageProducer p = s.createProducer(s.createQueue(o.queue()))) {
                         TextMessage m = s.createTextMessage(o.body());

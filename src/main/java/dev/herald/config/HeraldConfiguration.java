@@ -39,6 +39,7 @@ import dev.herald.event.IngressLimit;
 import dev.herald.event.Json;
 import dev.herald.event.KafkaOffsets;
 import dev.herald.event.RejectReason;
+import dev.herald.event.RejectedInput;
 import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
@@ -136,6 +137,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // useDefaultObjectMapper), so integrators' routes parse with Herald's limits too.
             registry.bind("heraldJsonMapper", Json.MAPPER);
             registry.bind("rejectReason", new RejectReason());
+            registry.bind("rejectedInput", new RejectedInput());
             registry.bind("kafkaOffsets", new KafkaOffsets());
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes,
@@ -162,7 +164,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     maxEventBytes, cfg.integer("herald.http.max-batch-bytes", 4_194_304),
                     cfg.integer("herald.http.max-batch-events", 1000), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
-            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission));
+            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
+                    new AdminApi.Rejected(pool, publisher, events, metrics, context)));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));

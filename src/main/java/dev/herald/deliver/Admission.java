@@ -26,8 +26,15 @@ public final class Admission {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
-    /** Why a delivery waits: the metric's label. */
-    public enum Why { CIRCUIT, CONCURRENCY, RATE }
+    /** Why a delivery waits. */
+    public enum Why {
+        CIRCUIT, CONCURRENCY, RATE;
+
+        /** As the metric's label and the admin API's {@code deferredReason} say it. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** Wait until {@code until} ({@code slot}: the rate-limit slot reserved for it), or go now (null). */
     public record Wait(long until, Why why, String reason, Long slot) {}
@@ -71,6 +78,11 @@ public final class Admission {
         }
     }
 
+    /** Every subscription's circuit as the store has it now (all instances'), for operators; closed ones with no failure are absent. */
+    public Map<String, SubscriptionHealth.State> circuitsNow() throws SQLException {
+        return health.all();
+    }
+
     public int openCircuits() {
         return (int) circuits.values().stream().filter(SubscriptionHealth.State::open).count();
     }
@@ -89,7 +101,7 @@ public final class Admission {
             if (!health.claimProbe(s.id(), circuit.openUntil(), next)) {
                 return new Wait(next + jitter(), Why.CIRCUIT, "the circuit is open; another delivery is the probe", null);
             }
-            circuits.put(s.id(), new SubscriptionHealth.State(circuit.failures(), circuit.failingSince(), next));
+            circuits.put(s.id(), circuit.probeAt(next));
             LOG.info("Subscription {}: circuit open, probing with this delivery", s.id());
         }
         Subscription.Limits limits = s.limits();

@@ -44,8 +44,12 @@ public final class DeliveryAttempts {
     public static final String WAKE = "heraldWake";
     /** True when the delivery must wait (circuit open, cap, rate): it goes back to the broker, scheduled, unattempted. */
     public static final String DEFERRED = "heraldDeferred";
+    /** The store record of a deferral (LogRecord.Deferred as JSON), to send to herald.log with it; null: nothing new to record. */
+    public static final String DEFERRED_LOG = "heraldDeferredLog";
     /** The rate-limit slot a deferred delivery holds, as a message header. */
     static final String SLOT_HEADER = "herald_slot";
+    /** Why a deferred delivery waited last time, as a message header (so a repeat need not be recorded again). */
+    static final String DEFERRED_HEADER = "herald_deferred";
     private static final String DELIVERY = "heraldDelivery";
     private static final String SUBSCRIPTION = "heraldSubscription";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
@@ -83,6 +87,7 @@ public final class DeliveryAttempts {
             return;
         }
         Long slotHeld = exchange.getMessage().getHeader(SLOT_HEADER, Long.class);
+        String deferredBefore = exchange.getMessage().getHeader(DEFERRED_HEADER, String.class);
         // A plain message from here on, with only what we set: no JMS or Camel header reaches the
         // partner, and the channel's copies of it stay cheap (copying a JmsMessage makes Camel
         // throw and catch an exception: JmsMessage.newInstance in Camel 4.18).
@@ -105,8 +110,16 @@ public final class DeliveryAttempts {
             // Back to the broker as it came (same attempt number), scheduled for when it may go.
             m.setHeader("_AMQ_SCHED_DELIVERY", wait.until());
             if (wait.slot() != null) m.setHeader(SLOT_HEADER, wait.slot());
+            m.setHeader(DEFERRED_HEADER, wait.why().label());
             exchange.setProperty(DEFERRED, true);
-            metrics.deferred(exchange, d.subscriptionId(), wait.why().name().toLowerCase(java.util.Locale.ROOT));
+            // The store says it is deferred, why and until when. A delivery at its concurrency cap is
+            // looked at again every moment: recorded once, not at every look, and with no time.
+            boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
+            if (!(atCap && wait.why().label().equals(deferredBefore))) {
+                exchange.setProperty(DEFERRED_LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(), d.subscriptionId(),
+                        d.attempt(), now, wait.why().label(), atCap ? null : wait.until())));
+            }
+            metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
             LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
             return;
         }

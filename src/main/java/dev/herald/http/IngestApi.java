@@ -7,6 +7,7 @@ import dev.herald.event.CloudEvent;
 import dev.herald.event.EventFactory;
 import dev.herald.event.Json;
 import dev.herald.event.RejectedEventException;
+import dev.herald.event.RejectedInput;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.IdempotencyKeys;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +139,7 @@ public final class IngestApi {
         try {
             event = events.traced(events.toEvent(copy));
         } catch (RejectedEventException e) {
-            reject(body, e.getMessage());
+            reject(body, e.getMessage(), ceAttributes(copy));
             throw new HttpProblem(400, e.getMessage());
         }
         publisher.send(List.of(toQueue(event)));
@@ -152,7 +153,7 @@ public final class IngestApi {
         try {
             array = Json.MAPPER.readTree(body);
         } catch (Exception e) {
-            reject(body, "the batch is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            reject(body, "the batch is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), Map.of());
             throw new HttpProblem(400, "the batch is not valid JSON; send a JSON array of CloudEvents");
         }
         if (array == null || !array.isArray()) {
@@ -186,7 +187,7 @@ public final class IngestApi {
                 r.put("id", event.id());
                 r.put("status", 202);
             } catch (RejectedEventException e) {
-                out.add(rejected(itemBytes, "batch item " + i + ": " + e.getMessage()));
+                out.add(rejected(itemBytes, "batch item " + i + ": " + e.getMessage(), Map.of()));
                 r.put("status", 400);
                 r.put("detail", e.getMessage());
             }
@@ -222,15 +223,24 @@ public final class IngestApi {
                 event.orderingkey() == null ? Map.of() : Map.of("JMSXGroupID", event.orderingkey()));
     }
 
-    private static Publisher.Outgoing rejected(byte[] body, String reason) {
+    private static Publisher.Outgoing rejected(byte[] body, String reason, Map<String, String> ceAttributes) {
         return new Publisher.Outgoing(BrokerDefaults.REJECTED, new String(body, StandardCharsets.UTF_8),
-                Map.of("herald_reason", reason, "herald_route", "http-ingest"));
+                RejectedInput.ofHttp(reason, ceAttributes));
     }
 
-    /** Keeps a rejected request body where it can be inspected, like every ingress does. */
-    private void reject(byte[] body, String reason) {
+    /** The binary-mode attributes as JMS property names ({@code ce_type}): kept with a rejected body, so a re-drive reads them again. */
+    private static Map<String, String> ceAttributes(Message m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : m.getHeaders().entrySet()) {
+            if (e.getValue() != null) out.put("ce_" + e.getKey().substring(3), e.getValue().toString());
+        }
+        return out;
+    }
+
+    /** Keeps a rejected request body where it can be inspected and re-driven, like every ingress does. */
+    private void reject(byte[] body, String reason, Map<String, String> ceAttributes) {
         try {
-            publisher.send(List.of(rejected(body, reason)));
+            publisher.send(List.of(rejected(body, reason, ceAttributes)));
             metrics.rejected("http");
             LOG.warn("Rejected a request to POST /events (kept on herald.rejected): {}", reason);
         } catch (Exception e) {

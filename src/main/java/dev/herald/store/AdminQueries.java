@@ -53,13 +53,13 @@ public final class AdminQueries {
     }
 
     public List<Map<String, Object>> deliveriesOf(String eventId) throws SQLException {
-        return rows("select id, event_id, subscription_id, status, attempts, last_status_code, last_error, next_attempt_at,"
-                + " created_at, updated_at from deliveries where event_id = ? order by subscription_id", List.of(eventId));
+        return rows("select id, event_id, subscription_id, status, deferred_reason, attempts, last_status_code, last_error,"
+                + " next_attempt_at, created_at, updated_at from deliveries where event_id = ? order by subscription_id", List.of(eventId));
     }
 
     public Map<String, Object> delivery(String id) throws SQLException {
-        List<Map<String, Object>> r = rows("select id, event_id, subscription_id, status, attempts, last_status_code, last_error,"
-                + " next_attempt_at, created_at, updated_at from deliveries where id = ?", List.of(id));
+        List<Map<String, Object>> r = rows("select id, event_id, subscription_id, status, deferred_reason, attempts, last_status_code,"
+                + " last_error, next_attempt_at, created_at, updated_at from deliveries where id = ?", List.of(id));
         return r.isEmpty() ? null : r.get(0);
     }
 
@@ -101,6 +101,27 @@ public final class AdminQueries {
             }
             return up.executeUpdate() == 1;
         }
+    }
+
+    /** A subscription's unfinished deliveries: waiting on the broker (pending or retrying), and deferred. */
+    public record Waiting(long queued, long deferred) {
+        public static final Waiting NONE = new Waiting(0, 0);
+    }
+
+    /** Unfinished deliveries by subscription (subscriptions with none are absent). */
+    public Map<String, Waiting> waiting() throws SQLException {
+        String queued = DeliveryStatus.PENDING.value();
+        String retrying = DeliveryStatus.RETRYING.value();
+        String deferred = DeliveryStatus.DEFERRED.value();
+        Map<String, Waiting> out = new LinkedHashMap<>();
+        for (Map<String, Object> r : rows("select subscription_id, status, count(*) as n from deliveries where status in (?, ?, ?)"
+                + " group by subscription_id, status", List.of(queued, retrying, deferred))) {
+            long n = ((Number) r.get("n")).longValue();
+            boolean isDeferred = deferred.equals(r.get("status"));
+            out.merge((String) r.get("subscriptionId"), new Waiting(isDeferred ? 0 : n, isDeferred ? n : 0),
+                    (a, b) -> new Waiting(a.queued() + b.queued(), a.deferred() + b.deferred()));
+        }
+        return out;
     }
 
     /** When a subscription was disabled, or null while it is enabled. */

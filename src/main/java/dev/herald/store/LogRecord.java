@@ -15,7 +15,8 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = LogRecord.Dispatched.class, name = "dispatched"),
     @JsonSubTypes.Type(value = LogRecord.Attempt.class, name = "attempt"),
-    @JsonSubTypes.Type(value = LogRecord.Dead.class, name = "dead")
+    @JsonSubTypes.Type(value = LogRecord.Dead.class, name = "dead"),
+    @JsonSubTypes.Type(value = LogRecord.Deferred.class, name = "deferred")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LogRecord {
@@ -29,6 +30,14 @@ public sealed interface LogRecord {
     record Attempt(String id, String deliveryId, String eventId, String subscriptionId, int attempt,
                    long startedAt, int latencyMs, Integer statusCode, String responseExcerpt, String error,
                    String outcome, Long nextAttemptAt, String instanceId) implements LogRecord {}
+
+    /**
+     * A delivery was put back unattempted, to wait: {@code why} (circuit, rate, concurrency), and
+     * until when ({@code until}; null when it waits for a free slot, looked at every moment).
+     * {@code attempt} is the number the attempt it waits for will have.
+     */
+    record Deferred(String deliveryId, String eventId, String subscriptionId, int attempt, long at, String why,
+                    Long until) implements LogRecord {}
 
     /** A delivery gave up: why, and the delivery itself so it can be replayed. */
     record Dead(String deliveryId, String eventId, String subscriptionId, String reason, long at,

@@ -28,6 +28,7 @@ final class StoreBatch {
             insertDeliveries(c);
             insertAttempts(c);
             updateDeliveries(c);
+            updateDeferred(c);
             markClaimsDone(c);
             insertDeadLetters(c);
             return null;
@@ -62,6 +63,8 @@ final class StoreBatch {
                     for (LogRecord.Target t : d.deliveries()) add(ps, t.id(), d.event().path("id").asText(), t.subscriptionId(), d.at());
                 } else if (r instanceof LogRecord.Attempt a) {
                     add(ps, a.deliveryId(), a.eventId(), a.subscriptionId(), a.startedAt());
+                } else if (r instanceof LogRecord.Deferred d) {
+                    add(ps, d.deliveryId(), d.eventId(), d.subscriptionId(), d.at());
                 }
             }
             ps.executeBatch();
@@ -104,7 +107,7 @@ final class StoreBatch {
     private void updateDeliveries(Connection c) throws SQLException {
         // "attempts <= ?": a later attempt wins; an attempt re-made after a crash overwrites its first try.
         try (PreparedStatement ps = c.prepareStatement("update deliveries set status = ?, attempts = ?, last_status_code = ?,"
-                + " last_error = ?, next_attempt_at = ?, updated_at = ? where id = ? and attempts <= ?")) {
+                + " last_error = ?, next_attempt_at = ?, updated_at = ?, deferred_reason = null where id = ? and attempts <= ?")) {
             for (LogRecord r : records) {
                 if (r instanceof LogRecord.Attempt a) {
                     ps.setString(1, a.outcome());
@@ -115,6 +118,29 @@ final class StoreBatch {
                     ps.setTimestamp(6, new Timestamp(a.startedAt() + a.latencyMs()));
                     ps.setString(7, a.deliveryId());
                     ps.setInt(8, a.attempt());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * A deferral shows until the attempt it waits for is recorded ("attempts < ?"), and a later
+     * deferral wins over an earlier one ("updated_at <= ?"), whatever order the records come in.
+     */
+    private void updateDeferred(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update deliveries set status = ?, deferred_reason = ?, next_attempt_at = ?,"
+                + " updated_at = ? where id = ? and attempts < ? and updated_at <= ?")) {
+            for (LogRecord r : records) {
+                if (r instanceof LogRecord.Deferred d) {
+                    ps.setString(1, DeliveryStatus.DEFERRED.value());
+                    ps.setString(2, d.why());
+                    ps.setTimestamp(3, d.until() == null ? null : new Timestamp(d.until()));
+                    ps.setTimestamp(4, new Timestamp(d.at()));
+                    ps.setString(5, d.deliveryId());
+                    ps.setInt(6, d.attempt());
+                    ps.setTimestamp(7, new Timestamp(d.at()));
                     ps.addBatch();
                 }
             }

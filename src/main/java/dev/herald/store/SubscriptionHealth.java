@@ -14,10 +14,25 @@ import javax.sql.DataSource;
  */
 public final class SubscriptionHealth {
 
-    /** A subscription's run of failures; {@code openUntil} is set while its circuit is open. */
-    public record State(int failures, Long failingSince, Long openUntil) {
+    /** What a subscription's circuit is, as the admin API shows it. */
+    public enum Circuit { CLOSED, OPEN }
+
+    /**
+     * A subscription's run of failures; {@code openUntil} (when the next probe may go) is set while
+     * its circuit is open, and {@code openedAt} says since when.
+     */
+    public record State(int failures, Long failingSince, Long openUntil, Long openedAt) {
         public boolean open() {
             return openUntil != null;
+        }
+
+        public Circuit circuit() {
+            return open() ? Circuit.OPEN : Circuit.CLOSED;
+        }
+
+        /** The same state with the next probe moved to {@code next}. */
+        public State probeAt(long next) {
+            return new State(failures, failingSince, next, openedAt);
         }
     }
 
@@ -31,9 +46,9 @@ public final class SubscriptionHealth {
         Map<String, State> out = new HashMap<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement q = c.prepareStatement(
-                     "select subscription_id, consecutive_failures, failing_since, open_until from subscription_health");
+                     "select subscription_id, consecutive_failures, failing_since, open_until, opened_at from subscription_health");
              ResultSet rs = q.executeQuery()) {
-            while (rs.next()) out.put(rs.getString(1), new State(rs.getInt(2), (Long) rs.getObject(3), (Long) rs.getObject(4)));
+            while (rs.next()) out.put(rs.getString(1), state(rs, 2));
         }
         return out;
     }
@@ -54,15 +69,17 @@ public final class SubscriptionHealth {
             int failures = s.failures() + 1;
             Long since = s.failingSince() == null ? now : s.failingSince();
             Long openUntil = s.openUntil() != null ? s.openUntil() : failures >= threshold ? now + probeMillis : null;
+            Long openedAt = s.openUntil() != null ? s.openedAt() : openUntil != null ? (Long) now : null;
             try (PreparedStatement up = c.prepareStatement("update subscription_health set consecutive_failures = ?,"
-                    + " failing_since = ?, open_until = ? where subscription_id = ?")) {
+                    + " failing_since = ?, open_until = ?, opened_at = ? where subscription_id = ?")) {
                 up.setInt(1, failures);
                 up.setLong(2, since);
                 up.setObject(3, openUntil);
-                up.setString(4, subscriptionId);
+                up.setObject(4, openedAt);
+                up.setString(5, subscriptionId);
                 up.executeUpdate();
             }
-            return new State(failures, since, openUntil);
+            return new State(failures, since, openUntil, openedAt);
         });
     }
 
@@ -134,13 +151,18 @@ public final class SubscriptionHealth {
     }
 
     private static State lock(Connection c, String subscriptionId) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("select consecutive_failures, failing_since, open_until from"
+        try (PreparedStatement q = c.prepareStatement("select consecutive_failures, failing_since, open_until, opened_at from"
                 + " subscription_health where subscription_id = ? for update")) {
             q.setString(1, subscriptionId);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
-                return new State(rs.getInt(1), (Long) rs.getObject(2), (Long) rs.getObject(3));
+                return state(rs, 1);
             }
         }
+    }
+
+    /** The state in four columns from {@code first}: failures, failing since, open until, opened at. */
+    private static State state(ResultSet rs, int first) throws SQLException {
+        return new State(rs.getInt(first), (Long) rs.getObject(first + 1), (Long) rs.getObject(first + 2), (Long) rs.getObject(first + 3));
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.deliver.Delivery;
 import dev.herald.event.Json;
+import dev.herald.store.LogRecord;
 import dev.herald.support.Http;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
@@ -110,6 +112,37 @@ class AdminApiTest {
                 .hasSize(1);
         assertThat(post("/api/dead-letters/" + deliveryId + "/replay", "").statusCode()).as("replayed already").isEqualTo(409);
         assertThat(post("/api/dead-letters/msg_nope/replay", "").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aReplayTakesTheDeadLetterOffHeraldDeadSoItsDepthTellsTheTruth() throws Exception {
+        sendToDie("Q-1");
+        awaitDead("Q-1");
+        String deliveryId = Delivery.idFor("Q-1", "flaky");
+        // A dead letter an older Herald left on herald.dead: its body names the delivery, no property does.
+        JsonNode event = Json.tree("""
+                {"specversion": "1.0", "id": "Q-OLD", "source": "urn:test", "type": "shop.order", "data": {"to": "steady"}}""");
+        Delivery old = new Delivery(Delivery.idFor("Q-OLD", "steady"), "Q-OLD", "steady", 1, event);
+        String oldDead = Json.string(new LogRecord.Dead(old.id(), "Q-OLD", "steady", "HTTP 500", System.currentTimeMillis(),
+                Json.MAPPER.valueToTree(old)));
+        herald.sendAsHerald("herald.log", oldDead, Map.of());
+        herald.sendAsHerald("herald.dead", oldDead, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/dead-letters?subscription=steady").path("items").size() == 1);
+        assertThat(herald.browse("herald.dead")).anySatisfy(m -> assertThat(m.get("herald_delivery_id")).isEqualTo(deliveryId));
+
+        assertThat(post("/api/dead-letters/" + deliveryId + "/replay", "").statusCode()).isEqualTo(202);
+        assertThat(post("/api/dead-letters/" + old.id() + "/replay", "").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> requests("/flaky", "Q-1") == 2 && requests("/steady", "Q-OLD") == 1);
+        assertThat(herald.browse("herald.dead")).noneSatisfy(m -> assertThat(m.get("body")).contains(deliveryId))
+                .noneSatisfy(m -> assertThat(m.get("body")).contains(old.id()));
+        // The queue holds exactly the dead letters not replayed, and its depth metric says so.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            long notReplayed = (Long) herald.query("select count(*) as n from dead_letters where replayed_at is null").get(0).get("n");
+            assertThat(herald.broker().messageCount("herald.dead")).isEqualTo(notReplayed);
+            assertThat(ObservabilityTest.value(Http.get(herald.management("/observe/metrics")).body(), "herald_queue_depth",
+                    "queue=\"herald.dead\"")).isEqualTo(notReplayed);
+        });
     }
 
     @Test

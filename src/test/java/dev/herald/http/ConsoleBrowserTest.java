@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The console in a real browser (Debian's Chromium, driven by playwright-core from src/test/node):
- * it shows a dead letter, the replay button is clicked, and the console shows it delivered. The
- * screenshot is kept at target/console.png.
+ * it shows a dead letter, the replay button is clicked, and the console shows it delivered; it
+ * shows input a route rejected, one message whole, and re-drives it (one, then all shown) once the
+ * route is fixed. The screenshot is kept at target/console.png.
  */
 class ConsoleBrowserTest {
 
@@ -29,19 +30,24 @@ class ConsoleBrowserTest {
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
     @Test
-    void aDeadLetterIsReplayedFromTheConsole() throws Exception {
+    void aDeadLetterIsReplayedAndRejectedInputReDrivenFromTheConsole() throws Exception {
         requireBrowser();
         String adminKey = ApiKeys.newKey();
+        Path routes = Files.createTempDirectory("herald-routes");
+        Path route = routes.resolve("ingress-shipments.yaml");
+        Files.writeString(route, RejectedApiTest.ROUTE.replace("FIX", RejectedApiTest.BROKEN));
         try (Receiver receiver = new Receiver();
              TestHerald herald = TestHerald.start("""
                      subscriptions:
                        - id: partner-orders
                          description: The partner whose endpoint failed
-                         types: ["shop.*"]
+                         types: ["shop.*", "order.*"]
                          channel: webhook
                          parameters: {url: "%s", secretFile: SECRET_FILE}
                          retry: [0s]
-                     """.formatted(receiver.url("/partner")), Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(adminKey)))) {
+                     """.formatted(receiver.url("/partner")), Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(adminKey),
+                     "camel.main.routes-include-pattern", "classpath:herald/core/*.camel.yaml,file:" + routes + "/*.yaml",
+                     "camel.main.routes-reload-directory", routes.toString()))) {
             receiver.script("/partner", Response.of(500));
             assertThat(Http.post(herald.http("/events"), "application/cloudevents+json", """
                     {"specversion": "1.0", "id": "C-1", "source": "urn:shop", "type": "shop.order", "data": {"orderId": "C-1"}}""",
@@ -55,9 +61,19 @@ class ConsoleBrowserTest {
                 return true;
             });
 
+            // Two shipments the route cannot read yet are rejected; then the integrator fixes the route.
+            herald.send("legacy.shipments", "{\"orderId\": \"S-1\", \"status\": \"shipped\"}", Map.of("eventId", "ev-console-1"));
+            herald.send("legacy.shipments", "{\"orderId\": \"S-2\", \"status\": \"shipped\"}", Map.of("eventId", "ev-console-2"));
+            String firstRejected = await().atMost(Duration.ofSeconds(15)).until(() -> {
+                var items = Json.tree(Http.get(herald.http("/api/rejected"), "Authorization", "Bearer " + adminKey).body()).path("items");
+                return items.size() == 2 ? items.get(0).path("id").asText() : null;
+            }, id -> id != null);
+            RejectedApiTest.fixRoute(herald, route);
+
             Path png = Path.of("target/console.png").toAbsolutePath();
             Files.deleteIfExists(png);
-            Process p = new ProcessBuilder("node", "console.mjs", herald.http("/console"), adminKey, deliveryId[0], png.toString())
+            Process p = new ProcessBuilder("node", "console.mjs", herald.http("/console"), adminKey, deliveryId[0], firstRejected,
+                    "ev-console-1,ev-console-2", png.toString())
                     .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
             boolean done = p.waitFor(90, TimeUnit.SECONDS);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -65,9 +81,14 @@ class ConsoleBrowserTest {
             assertThat(done).as(out).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
             assertThat(out).contains("delivery " + deliveryId[0] + " is succeeded");
+            assertThat(out).contains("saw rejected " + firstRejected + " with body {\"orderId\": \"S-1\"");
+            assertThat(out).contains("rejected " + firstRejected + " re-driven", "re-drove all 1 shown",
+                    "events ev-console-1,ev-console-2 received", "circuit of partner-orders: closed");
             assertThat(png).exists();
-            // The receiver really got it the second time.
-            assertThat(receiver.requests("/partner")).hasSize(2);
+            // The receiver really got the replay, and the re-driven shipments.
+            assertThat(receiver.requests("/partner").stream().filter(r -> r.bodyText().contains("\"C-1\""))).hasSize(2);
+            assertThat(receiver.requests("/partner").stream().filter(r -> r.bodyText().contains("ev-console-"))).hasSize(2);
+            assertThat(Json.tree(Http.get(herald.http("/api/rejected"), "Authorization", "Bearer " + adminKey).body()).path("items")).isEmpty();
         }
     }
 

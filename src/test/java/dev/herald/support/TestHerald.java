@@ -127,6 +127,23 @@ public final class TestHerald implements AutoCloseable {
         startHerald();
     }
 
+    /** Restarts with some settings changed (such as another catalog file). */
+    public void restart(Map<String, String> changed) throws Exception {
+        overrides.putAll(changed);
+        restart();
+    }
+
+    /** Sends a persistent bytes message as a legacy client would. */
+    public void sendBytes(String queue, byte[] body, Map<String, String> properties) throws Exception {
+        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            jakarta.jms.BytesMessage m = s.createBytesMessage();
+            m.writeBytes(body);
+            for (var e : properties.entrySet()) m.setStringProperty(e.getKey(), e.getValue());
+            p.send(m);
+        }
+    }
+
     public void stopHerald() {
         if (client != null) client.close();
         if (asHerald != null && asHerald != client) asHerald.close();
@@ -162,7 +179,11 @@ public final class TestHerald implements AutoCloseable {
 
     /** Sends a persistent text message as a legacy client would (Core JMS over TCP). */
     public void send(String queue, String text, Map<String, String> properties) throws Exception {
-        try (Connection c = client.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        send(client, queue, text, properties);
+    }
+
+    private static void send(ActiveMQConnectionFactory as, String queue, String text, Map<String, String> properties) throws Exception {
+        try (Connection c = as.createConnection(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             TextMessage m = s.createTextMessage(text);
             for (var e : properties.entrySet()) m.setStringProperty(e.getKey(), e.getValue());
@@ -172,6 +193,11 @@ public final class TestHerald implements AutoCloseable {
 
     public void send(String queue, String text) throws Exception {
         send(queue, text, Map.of());
+    }
+
+    /** Sends a persistent text message with Herald's own login (to its own queues, as Herald would). */
+    public void sendAsHerald(String queue, String text, Map<String, String> properties) throws Exception {
+        send(asHerald, queue, text, properties);
     }
 
     /** The messages waiting on a queue (any: browsed with Herald's own login), as text, with their string properties. */
