@@ -165,11 +165,21 @@ class ProtectionTest {
             double rate = (n - 1) * 1000.0 / (last - first);
             System.out.printf("rate limit 10/s: measured %.2f deliveries/s at the receiver; the free partner finished %d ms before%n",
                     rate, last - freeDone);
-            assertThat(rate).as("deliveries/s at the receiver").isBetween(9.0, 11.0);
-            // No one-second window at the receiver holds more than 10, the first seconds included.
+            // Never above the rate; below it only by the spacing's twentieth and what a busy machine adds.
+            assertThat(rate).as("deliveries/s at the receiver").isBetween(8.0, 10.0);
+            // As sent: no one-second window holds more than 10, the first seconds included (the times
+            // Herald let each attempt go, from the attempt log).
+            List<Long> sent = await().atMost(Duration.ofSeconds(10)).until(() -> herald.query("select a.started_at from attempts a"
+                    + " join deliveries d on d.id = a.delivery_id where d.subscription_id = 'limited' order by a.started_at").stream()
+                    .map(r -> ((java.sql.Timestamp) r.get("started_at")).getTime()).toList(), l -> l.size() == n);
             for (int i = 0; i + 10 < n; i++) {
-                assertThat(limited.get(i + 10).receivedAt() - limited.get(i).receivedAt())
-                        .as("deliveries %d to %d arrived within one second", i, i + 10).isGreaterThanOrEqualTo(1000);
+                assertThat(sent.get(i + 10) - sent.get(i)).as("attempts %d to %d went within one second", i, i + 10)
+                        .isGreaterThanOrEqualTo(1000);
+            }
+            // As received, the network and the receiver's threads add their jitter: at most one more at a window's edge.
+            for (int i = 0; i + 11 < n; i++) {
+                assertThat(limited.get(i + 11).receivedAt() - limited.get(i).receivedAt())
+                        .as("deliveries %d to %d arrived within one second", i, i + 11).isGreaterThanOrEqualTo(1000);
             }
             assertThat(freeDone).as("the free partner was done long before").isLessThan(last - 2000);
         }
