@@ -10,6 +10,11 @@ import dev.herald.event.EventCatalog;
 import dev.herald.event.Json;
 import dev.herald.subscription.SubscriptionConfigException;
 import dev.herald.subscription.SubscriptionLoader;
+import dev.herald.yaml.ConfigFileException;
+import dev.herald.yaml.DidYouMean;
+import dev.herald.yaml.FileProblem;
+import dev.herald.yaml.Problems;
+import dev.herald.yaml.YamlFile;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +29,6 @@ import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * {@code bin/herald validate}: checks routes (against Camel's YAML DSL schema, then by loading them),
@@ -91,35 +95,29 @@ public final class Validate {
     }
 
     private void yamlSchema(Path f) throws Exception {
-        YamlPositions yaml;
+        YamlFile yaml;
         try {
-            yaml = new YamlPositions(Files.readString(f));
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(1);
-            int col = e.getProblemMark().map(m -> m.getColumn() + 1).orElse(1);
-            add(f, line, col, "not valid YAML: " + e.getProblem(), "check the indentation: nested keys are indented further than their parent, list items start with '- '");
+            yaml = YamlFile.parse(f, Files.readString(f));
+        } catch (ConfigFileException e) {
+            e.problems().forEach(p -> add(f, p));
             return;
         }
-        for (ValidationMessage m : camelSchema.validate(yaml.tree)) {
-            String path = m.getInstanceLocation().toString();
+        Problems found = new Problems();
+        for (ValidationMessage m : camelSchema.validate(yaml.tree() == null ? Json.MAPPER.nullNode() : yaml.tree())) {
             JsonNode value = m.getInstanceNode();
             if ("type".equals(m.getType()) && value != null && value.isTextual() && PLACEHOLDER.matcher(value.asText()).find()) {
                 continue; // {{property}} placeholders are resolved when the route loads
             }
             if ("additionalProperties".equals(m.getType())) {
                 String key = m.getProperty();
-                String at = path.isEmpty() || path.equals("$") ? "$" : path;
-                int[] pos = yaml.at(simple(key) ? at + "." + key : at + "['" + key + "']");
-                add(f, pos[0], pos[1], "unknown key '" + key + "'", hint(key));
+                found.at(m.getInstanceLocation()).at(key).addAtKey("unknown key '" + key + "'", hint(key));
             } else {
-                int[] pos = yaml.at(path);
-                add(f, pos[0], pos[1], m.getMessage().replaceFirst("^\\$[^:]*: ", ""), "see Camel's YAML DSL reference for this element");
+                found.at(m.getInstanceLocation()).add(m.getMessage().replaceFirst("^\\$[^:]*: ", ""), "see Camel's YAML DSL reference for this element");
             }
         }
-    }
-
-    private static boolean simple(String key) {
-        return key.matches("[A-Za-z_][A-Za-z0-9_-]*");
+        List<FileProblem> all = new ArrayList<>(yaml.locate(found));
+        all.addAll(yaml.repeatedKeys());
+        all.stream().sorted(FileProblem.IN_FILE_ORDER).forEach(p -> add(f, p));
     }
 
     private String hint(String key) {
@@ -127,15 +125,7 @@ public final class Validate {
             String camel = Pattern.compile("-([a-z])").matcher(key).replaceAll(r -> r.group(1).toUpperCase());
             return "write " + camel + " (the kebab-case form is deprecated; Camel's canonical YAML uses camelCase)";
         }
-        String best = null;
-        int bestDistance = 4;
-        for (String name : stepNames) {
-            int d = distance(key.toLowerCase(), name.toLowerCase());
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = name;
-            }
-        }
+        String best = DidYouMean.closest(key, stepNames, 3);
         return best != null ? "did you mean " + best + "?" : "not a Camel element or option here";
     }
 
@@ -195,16 +185,8 @@ public final class Validate {
         if (!Files.exists(f)) return 0;
         try {
             EventCatalog.load(f);
-        } catch (IllegalArgumentException e) {
-            YamlPositions yaml = positions(f);
-            for (String line : e.getMessage().split("\n")) {
-                if (!line.startsWith("  - ")) continue;
-                String p = line.substring(4);
-                Matcher m = Pattern.compile("types\\.(.+?)(\\.schema)?: (.*)").matcher(p);
-                int[] pos = m.matches() && yaml != null ? yaml.at("$.types['" + m.group(1) + "']") : new int[] {1, 1};
-                if (m.matches() && yaml != null && pos[0] == 1) pos = yaml.at("$.types." + m.group(1));
-                add(f, pos[0], pos[1], p, "write a JSON Schema (2020-12) for the type's data, see docs/integrators.md");
-            }
+        } catch (ConfigFileException e) {
+            e.problems().forEach(p -> add(f, p));
         }
         return 1;
     }
@@ -224,24 +206,12 @@ public final class Validate {
         }
     }
 
+    private void add(Path f, FileProblem p) {
+        add(f, p.line(), p.column(), p.what(), p.fix());
+    }
+
     private void add(Path f, int line, int col, String what, String fix) {
         Path shown = root.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize());
         problems.add(shown + ":" + line + ":" + col + ": " + what + " — " + fix);
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

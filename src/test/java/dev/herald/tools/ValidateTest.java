@@ -112,7 +112,8 @@ class ValidateTest {
                         + " (Topic: The topic to deliver to, such as partner.orders)",
                 "config/subscriptions.yaml:10:5: subscription picky: filter.data.total: write a list of values or matchers,"
                         + " such as [5] — see docs/integrators.md",
-                "config/catalog.yaml:5:3: types.order.shipped.schema: not a usable JSON Schema: $.type: does not have a value in"
+                // A schema's problem at the place in the schema that is wrong.
+                "config/catalog.yaml:7:20: types.order.shipped.schema: not a usable JSON Schema: $.type: does not have a value in"
                         + " the enumeration [\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"];"
                         + " $.type: integer found, array expected — write a JSON Schema (2020-12) for the type's data, see docs/integrators.md",
                 "herald validate: 7 problem(s) in 6 file(s) checked");
