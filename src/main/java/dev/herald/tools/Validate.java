@@ -40,10 +40,11 @@ public final class Validate {
 
     private static final Pattern CAMEL_POSITION = Pattern.compile("(?s)(.*?)\\s*in file:(\\S+?), line (\\d+), column (\\d+):.*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
-    private static final Pattern SUBSCRIPTION_PROBLEM = Pattern.compile("(?s)subscriptions\\[(\\d+)](?: \\(([^)]*)\\))?: (.*)");
 
     private final Path root;
-    private final List<String> problems = new ArrayList<>();
+    /** What to print: the problems, file by file. */
+    private final List<String> lines = new ArrayList<>();
+    private int problems;
     private final JsonSchema camelSchema;
     private final Set<String> stepNames = new TreeSet<>();
 
@@ -70,12 +71,12 @@ public final class Validate {
     public static int run(Path root, PrintStream out) throws Exception {
         Validate v = new Validate(root);
         int files = v.routes() + v.subscriptions() + v.catalog();
-        v.problems.forEach(out::println);
-        if (v.problems.isEmpty()) {
+        v.lines.forEach(out::println);
+        if (v.problems == 0) {
             out.println("herald validate: " + files + " file(s) checked, no problems");
             return 0;
         }
-        out.println("herald validate: " + v.problems.size() + " problem(s) in " + files + " file(s) checked");
+        out.println("herald validate: " + v.problems + " problem(s) in " + files + " file(s) checked");
         return 1;
     }
 
@@ -87,9 +88,9 @@ public final class Validate {
             files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".xml")).sorted().toList();
         }
         for (Path f : files) {
-            int before = problems.size();
+            int before = problems;
             if (f.toString().endsWith(".yaml")) yamlSchema(f);
-            if (problems.size() == before) load(f);
+            if (problems == before) load(f);
         }
         return files.size();
     }
@@ -166,16 +167,7 @@ public final class Validate {
             new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
                     RouteDryRun.KAFKA_BROKERS, RouteDryRun.targets(camel)).load(f);
         } catch (SubscriptionConfigException e) {
-            YamlPositions yaml = positions(f);
-            for (String p : e.problems()) {
-                Matcher m = SUBSCRIPTION_PROBLEM.matcher(p);
-                if (m.matches()) {
-                    int[] pos = yaml == null ? new int[] {1, 1} : yaml.at("$.subscriptions[" + m.group(1) + "]");
-                    split(f, pos, (m.group(2) == null ? "" : "subscription " + m.group(2) + ": ") + m.group(3));
-                } else {
-                    split(f, new int[] {1, 1}, p);
-                }
-            }
+            e.problems().forEach(p -> add(f, p));
         }
         return 1;
     }
@@ -191,27 +183,17 @@ public final class Validate {
         return 1;
     }
 
-    /** Herald's own messages already say what to write after a ';': print them as "wrong — fix". */
-    private void split(Path f, int[] pos, String text) {
-        int semi = text.indexOf("; ");
-        if (semi > 0) add(f, pos[0], pos[1], text.substring(0, semi), text.substring(semi + 2));
-        else add(f, pos[0], pos[1], text, "see docs/integrators.md");
-    }
-
-    private static YamlPositions positions(Path f) {
-        try {
-            return new YamlPositions(Files.readString(f));
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     private void add(Path f, FileProblem p) {
-        add(f, p.line(), p.column(), p.what(), p.fix());
+        lines.add(p.format(shown(f)));
+        problems++;
     }
 
     private void add(Path f, int line, int col, String what, String fix) {
-        Path shown = root.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize());
-        problems.add(shown + ":" + line + ":" + col + ": " + what + " — " + fix);
+        add(f, new FileProblem(line, col, what, fix));
+    }
+
+    /** The file as the user names it: relative to the checked directory. */
+    private Path shown(Path f) {
+        return root.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize());
     }
 }
