@@ -42,6 +42,7 @@ import dev.herald.event.RejectReason;
 import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
+import dev.herald.subscription.OrderingWarnings;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.nio.file.Files;
@@ -182,6 +183,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     metrics.gauge("herald.circuits.open", "Subscriptions whose circuit is open (failing; probed, not attempted)",
                             admission::openCircuits);
                     if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
+                    OrderingWarnings.logAtStart(ctx, subscriptions.all());
                 }
             });
 

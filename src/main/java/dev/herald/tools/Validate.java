@@ -1,5 +1,6 @@
 package dev.herald.tools;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -8,6 +9,8 @@ import com.networknt.schema.ValidationMessage;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.Json;
+import dev.herald.subscription.OrderingWarnings;
+import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionConfigException;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.yaml.ConfigFileException;
@@ -27,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.Model;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
@@ -34,7 +38,9 @@ import org.apache.camel.support.ResourceHelper;
  * {@code bin/herald validate}: checks routes (against Camel's YAML DSL schema, then by loading them),
  * the subscriptions (Herald's own checks: keys, types, filters, channel contracts, transforms,
  * templates) and the event catalog, and prints every problem as
- * {@code file:line:column: what is wrong — what to write instead}. Exit status 1 if any.
+ * {@code file:line:column: what is wrong — what to write instead}. Exit status 1 if any. Warnings
+ * (an ordered subscription fed by a route with concurrent consumers) are printed the same way and
+ * do not change the status.
  */
 public final class Validate {
 
@@ -42,9 +48,12 @@ public final class Validate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
 
     private final Path root;
-    /** What to print: the problems, file by file. */
+    /** What to print: the problems and warnings, file by file. */
     private final List<String> lines = new ArrayList<>();
     private int problems;
+    private int warnings;
+    /** The routes that read their source with several consumers, for the ordering warnings. */
+    private final List<OrderingWarnings.ConcurrentIngress> concurrentIngress = new ArrayList<>();
     private final JsonSchema camelSchema;
     private final Set<String> stepNames = new TreeSet<>();
 
@@ -72,11 +81,12 @@ public final class Validate {
         Validate v = new Validate(root);
         int files = v.routes() + v.subscriptions() + v.catalog();
         v.lines.forEach(out::println);
+        String warned = v.warnings == 0 ? "" : "; " + v.warnings + " warning(s)";
         if (v.problems == 0) {
-            out.println("herald validate: " + files + " file(s) checked, no problems");
+            out.println("herald validate: " + files + " file(s) checked, no problems" + warned);
             return 0;
         }
-        out.println("herald validate: " + v.problems + " problem(s) in " + files + " file(s) checked");
+        out.println("herald validate: " + v.problems + " problem(s) in " + files + " file(s) checked" + warned);
         return 1;
     }
 
@@ -138,6 +148,11 @@ public final class Validate {
             loader.loadRoutes(ResourceHelper.resolveResource(camel, "classpath:herald/core/ingress-configuration.camel.yaml"),
                     ResourceHelper.resolveResource(camel, "classpath:herald/core/core-configuration.camel.yaml"),
                     ResourceHelper.resolveResource(camel, "file:" + f.toAbsolutePath()));
+            Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+            for (var r : OrderingWarnings.concurrentIngress(model.getRouteDefinitions(), camel::resolvePropertyPlaceholders)) {
+                concurrentIngress.add(new OrderingWarnings.ConcurrentIngress(r.routeId(), shown(f).toString(), r.source(), r.kafka(),
+                        r.consumers(), r.types()));
+            }
         } catch (Exception e) {
             String message = rootMessage(e);
             Matcher m = CAMEL_POSITION.matcher(message);
@@ -164,12 +179,28 @@ public final class Validate {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.getPropertiesComponent().setLocation("file:" + root.resolve("config/application.properties"));
             camel.getPropertiesComponent().setIgnoreMissingLocation(true);
-            new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
+            List<Subscription> subs = new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
                     RouteDryRun.KAFKA_BROKERS, RouteDryRun.targets(camel)).load(f);
+            orderingWarnings(f, subs);
         } catch (SubscriptionConfigException e) {
             e.problems().forEach(p -> add(f, p));
         }
         return 1;
+    }
+
+    /** Each warning at the subscription's {@code ordered} key: a warning, not a problem (the producer may group already). */
+    private void orderingWarnings(Path f, List<Subscription> subs) {
+        List<OrderingWarnings.Warning> found = OrderingWarnings.warnings(subs, concurrentIngress);
+        if (found.isEmpty()) return;
+        YamlFile yaml = YamlFile.read(f);
+        JsonNode list = yaml.tree().get("subscriptions");
+        for (OrderingWarnings.Warning w : found) {
+            int index = 0;
+            while (index < list.size() && !w.subscriptionId().equals(list.get(index).path("id").asText())) index++;
+            YamlFile.Position at = yaml.position(JsonPointer.compile("/subscriptions/" + index + "/ordered"), true);
+            lines.add(shown(f) + ":" + at.line() + ":" + at.column() + ": warning: " + w.what() + " — " + w.fix());
+            warnings++;
+        }
     }
 
     private int catalog() {

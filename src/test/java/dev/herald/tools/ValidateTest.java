@@ -182,4 +182,81 @@ class ValidateTest {
                         + " — keep one: only the last one would count",
                 "herald validate: 5 problem(s) in 1 file(s) checked");
     }
+
+    @Test
+    void anOrderedSubscriptionFedByConcurrentConsumersIsAWarningThatSaysWhatTheProducerMustDo() throws Exception {
+        Files.createDirectories(root.resolve("routes"));
+        Files.createDirectories(root.resolve("config"));
+        Files.copy(Path.of("config/application.properties"), root.resolve("config/application.properties"));
+        Files.writeString(root.resolve("routes/orders.yaml"), """
+                - route:
+                    id: orders
+                    from:
+                      uri: jms:queue:orders
+                      parameters:
+                        concurrentConsumers: 4
+                      steps:
+                        - setHeader:
+                            name: ce-type
+                            constant: order.created
+                        - to: direct:herald-accept
+                """);
+        Files.writeString(root.resolve("routes/payments.yaml"), """
+                - route:
+                    id: payments
+                    from:
+                      uri: kafka:payments
+                      parameters:
+                        brokers: 127.0.0.1:9092
+                        consumersCount: 3
+                      steps:
+                        - to: direct:herald-accept
+                """);
+        Files.writeString(root.resolve("routes/one-at-a-time.yaml"), """
+                - route:
+                    id: one-at-a-time
+                    from:
+                      uri: jms:queue:invoices
+                      steps:
+                        - to: direct:herald-accept
+                """);
+        Files.writeString(root.resolve("config/subscriptions.yaml"), """
+                subscriptions:
+                  - id: orders-in-order
+                    types: ["order.*"]
+                    ordered: true
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:partner.orders"}
+                  - id: signups-in-order
+                    types: ["user.*"]
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:partner.users"}
+                    ordered: true
+                  - id: orders-any-order
+                    types: ["order.*"]
+                    channel: endpoint
+                    parameters: {uri: "jms:queue:partner.any"}
+                """);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Validate.run(root, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        // The JMS route gives order.created only, so the user.* subscription hears of it from Kafka alone;
+        // the unordered subscription and the single-consumer route are not mentioned.
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "config/subscriptions.yaml:4:5: warning: subscription orders-in-order is ordered, but its order.created events can come"
+                        + " from route orders (routes/orders.yaml), where 4 consumers read jms:queue:orders at once: two events of one key"
+                        + " can be accepted in either order — the producer must set JMSXGroupID to the ordering key, so the broker hands"
+                        + " one key's messages to one consumer at a time (or the route reads with one consumer)",
+                "config/subscriptions.yaml:4:5: warning: subscription orders-in-order is ordered, but its events can come from route"
+                        + " payments (routes/payments.yaml), where 3 consumers read kafka:payments at once: two events of one key can be"
+                        + " accepted in either order — the producer must use the ordering key as the record key, so one key's records"
+                        + " stay in one partition and are read in order",
+                "config/subscriptions.yaml:11:5: warning: subscription signups-in-order is ordered, but its events can come from route"
+                        + " payments (routes/payments.yaml), where 3 consumers read kafka:payments at once: two events of one key can be"
+                        + " accepted in either order — the producer must use the ordering key as the record key, so one key's records"
+                        + " stay in one partition and are read in order",
+                "herald validate: 4 file(s) checked, no problems; 3 warning(s)");
+    }
 }
