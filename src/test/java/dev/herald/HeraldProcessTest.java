@@ -80,8 +80,8 @@ class HeraldProcessTest {
             assertThat(p.exitValue()).isEqualTo(1);
             assertThat(Files.readString(log))
                     .contains("herald: cannot start: " + dir.resolve("subscriptions.yaml") + " has 4 problem(s)")
-                    .contains("subscriptions[0] (leaky): parameters.secret is written into the file")
-                    .contains("subscriptions[1] (typo): unknown key 'tpyes'")
+                    .contains("subscriptions.yaml:4:64: subscription leaky: parameters.secret is written into the file")
+                    .contains("subscriptions.yaml:6:5: subscription typo: unknown key 'tpyes'")
                     .doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         } finally {
             p.destroyForcibly().waitFor();

@@ -90,7 +90,8 @@ class JmsToWebhookTest {
         assertThat(event.path("data").path("OrderNo").asText()).isEqualTo("4711");
         assertThat(event.path("data").path("Customer").path("Country").asText()).isEqualTo("DE");
         assertThat(event.path("data").path("Total").path("currency").asText()).isEqualTo("EUR");
-        assertThat(event.path("data").path("Total").path("").asText()).isEqualTo("99.50");
+        assertThat(event.path("data").path("Total").path("value").asText()).isEqualTo("99.50");
+        assertThat(event.path("data").path("Total").has("")).as("no key that is an empty string").isFalse();
     }
 
     @Test

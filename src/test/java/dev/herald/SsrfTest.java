@@ -21,7 +21,7 @@ class SsrfTest {
     void aSubscriptionToALoopbackAddressStopsHeraldFromStartingWithoutTheAllowList() throws Exception {
         try (Receiver receiver = new Receiver()) {
             assertThatThrownBy(() -> TestHerald.start(TestHerald.webhooks("local " + receiver.url("/x")), Map.of("herald.ssrf.allow", "")))
-                    .hasStackTraceContaining("subscriptions[0] (local): parameters.url: 127.0.0.1 is loopback")
+                    .hasStackTraceContaining("subscriptions.yaml:5:23: subscription local: parameters.url: 127.0.0.1 is loopback")
                     .hasStackTraceContaining("herald.ssrf.allow");
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.event.Json;
+import dev.herald.support.LogCapture;
 import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.nio.file.Files;
@@ -51,10 +52,15 @@ class SubscriptionReloadTest {
             Files.writeString(file, withB);
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/b").size() >= 5);
 
-            Files.writeString(file, withB + "  - id: broken\n   types: [oops\n");
-            int bBefore = receiver.requests("/b").size();
-            await("the broken edit is refused; B keeps serving").atMost(Duration.ofSeconds(20))
-                    .until(() -> receiver.requests("/b").size() >= bBefore + 20);
+            try (LogCapture logs = new LogCapture()) {
+                Files.writeString(file, withB + "  - id: broken\n   types: [oops\n");
+                int bBefore = receiver.requests("/b").size();
+                await("the broken edit is refused; B keeps serving").atMost(Duration.ofSeconds(20))
+                        .until(() -> receiver.requests("/b").size() >= bBefore + 20);
+                // The refusal says where the syntax error is, and quotes nothing of the file.
+                assertThat(logs.text()).contains("Refused the edited", "subscriptions.yaml:11:4: not valid YAML: expected <block end>,"
+                        + " but found '<block mapping start>' — check the indentation").doesNotContain("[oops");
+            }
 
             Files.writeString(file, onlyA);
             Thread.sleep(1500);

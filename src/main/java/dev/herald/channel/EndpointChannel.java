@@ -4,7 +4,6 @@ import dev.herald.deliver.Delivery;
 import dev.herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -22,7 +21,7 @@ final class EndpointChannel implements Channel {
     @Override
     public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
         String uri = s.parameters().get("uri");
-        var problems = targets.problems("endpoint", null, Map.of("uri", uri));
+        var problems = targets.endpoint(uri);
         if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
         Message m = exchange.getMessage();
         m.setBody(new String(payload, StandardCharsets.UTF_8));

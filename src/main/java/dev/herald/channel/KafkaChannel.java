@@ -3,7 +3,6 @@ package dev.herald.channel;
 import dev.herald.deliver.Delivery;
 import dev.herald.subscription.Subscription;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -25,7 +24,7 @@ final class KafkaChannel implements Channel {
         String brokers = s.parameters().get("brokers");
         if (!brokers.equals(defaultBrokers)) {
             // A partner's own Kafka: its names may resolve elsewhere since the subscription was loaded.
-            var problems = targets.problems("kafka", null, Map.of("brokers", brokers));
+            var problems = targets.kafkaBrokers(brokers);
             if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
         }
         Message m = exchange.getMessage();

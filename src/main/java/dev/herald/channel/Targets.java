@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -53,24 +52,36 @@ public final class Targets {
         return guard;
     }
 
-    /**
-     * Every reason a subscription's target is refused, each naming the parameter; empty when it may
-     * be used. A name that does not resolve now passes: every delivery checks it again.
-     *
-     * @param url        the webhook or Slack URL (null for other channels)
-     * @param parameters the channel's parameters as the file gives them (no defaults filled in)
+    /*
+     * Each check lists every reason a target is refused, each naming the parameter; empty when it
+     * may be used. A name that does not resolve now passes: every delivery checks it again.
      */
-    public List<String> problems(String channel, URI url, Map<String, String> parameters) {
+
+    /** A webhook's or Slack's URL. */
+    public List<String> url(URI url) {
         List<String> problems = new ArrayList<>();
-        switch (channel) {
-            case "webhook", "slack" -> {
-                if (url != null) check("parameters.url", () -> guard.check(url), problems);
-            }
-            case "email" -> check("parameters.host", parameters.get("host"), smtpPort(parameters.get("port")), problems);
-            case "kafka" -> brokers("parameters.brokers", parameters.get("brokers"), problems);
-            case "endpoint" -> endpoint(parameters.get("uri"), problems);
-            default -> { }
-        }
+        check("parameters.url", () -> guard.check(url), problems);
+        return problems;
+    }
+
+    /** An email subscription's SMTP server ({@code port} as written: 587 when absent). */
+    public List<String> smtpServer(String host, String port) {
+        List<String> problems = new ArrayList<>();
+        check("parameters.host", host, smtpPort(port), problems);
+        return problems;
+    }
+
+    /** A kafka subscription's own brokers (null: Herald's own, herald.kafka.brokers, not judged). */
+    public List<String> kafkaBrokers(String brokers) {
+        List<String> problems = new ArrayList<>();
+        brokers("parameters.brokers", brokers, problems);
+        return problems;
+    }
+
+    /** An endpoint subscription's Camel URI, judged by its component. */
+    public List<String> endpoint(String uri) {
+        List<String> problems = new ArrayList<>();
+        endpoint(uri, problems);
         return problems;
     }
 

@@ -43,6 +43,7 @@ import dev.herald.event.RejectedInput;
 import dev.herald.store.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
+import dev.herald.subscription.OrderingWarnings;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.trace.Tracing;
@@ -184,6 +185,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     metrics.gauge("herald.circuits.open", "Subscriptions whose circuit is open (failing; probed, not attempted)",
                             admission::openCircuits);
                     if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
+                    OrderingWarnings.logAtStart(ctx, subscriptions.all());
                 }
             });
 

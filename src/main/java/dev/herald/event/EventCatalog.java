@@ -1,8 +1,7 @@
 package dev.herald.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaId;
@@ -10,7 +9,10 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.herald.subscription.TypePattern;
-import java.io.IOException;
+import dev.herald.yaml.ConfigFileException;
+import dev.herald.yaml.FileProblem;
+import dev.herald.yaml.Problems;
+import dev.herald.yaml.YamlFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +31,6 @@ import java.util.stream.Collectors;
  */
 public final class EventCatalog {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     /** The 2020-12 meta-schema (bundled with the validator, read offline): a schema must be a schema. */
     private static final JsonSchema META = SCHEMAS.getSchema(SchemaLocation.of(SchemaId.V202012));
@@ -45,46 +47,57 @@ public final class EventCatalog {
         return new EventCatalog(Map.of());
     }
 
-    /** Loads a catalog; a missing file is an empty catalog. Problems are listed together. */
+    /**
+     * Loads a catalog; a missing file is an empty catalog.
+     *
+     * @throws ConfigFileException listing every problem, each at the key or value that is wrong
+     */
     public static EventCatalog load(Path file) {
         if (!Files.exists(file)) return empty();
-        JsonNode root;
-        try {
-            root = YAML.readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the catalog: " + e.getMessage());
-        }
-        JsonNode list = root == null ? null : root.get("types");
-        if (list == null || !list.isObject()) {
-            throw new IllegalArgumentException(file + ": the catalog must have a top-level 'types:' map of event type to description and schema");
-        }
-        List<String> problems = new ArrayList<>();
+        YamlFile yaml = YamlFile.read(file);
+        Problems problems = new Problems();
+        JsonNode list = yaml.tree() == null ? null : yaml.tree().get("types");
         Map<String, Entry> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String type = e.getKey();
-            JsonNode spec = e.getValue();
-            if (!EventFactory.TYPE.matcher(type).matches() || type.contains("*")) {
-                problems.add("types." + type + ": not an event type; write dot-separated words such as order.created");
-                continue;
+        if (list == null || !list.isObject()) {
+            problems.at("types").add("the catalog has no top-level 'types:' map",
+                    "start it with types: and give each event type its description and schema");
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Entry entry = entry(e.getKey(), e.getValue(), problems.at("types").at(e.getKey()));
+                if (entry != null) out.put(entry.type(), entry);
             }
-            if (!spec.hasNonNull("description")) problems.add("types." + type + ": add a description: what happened, for whom");
-            JsonSchema schema = null;
-            if (spec.has("schema")) {
-                Set<ValidationMessage> invalid = META.validate(spec.get("schema"));
-                if (!invalid.isEmpty()) {
-                    problems.add("types." + type + ".schema: not a usable JSON Schema: "
-                            + invalid.stream().map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
-                } else {
-                    schema = SCHEMAS.getSchema(spec.get("schema"));
-                }
-            }
-            out.put(type, new Entry(type, spec.path("description").asText(null), schema));
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " has " + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems));
-        }
+        List<FileProblem> all = new ArrayList<>(yaml.locate(problems));
+        all.addAll(yaml.repeatedKeys());
+        if (!all.isEmpty()) throw new ConfigFileException(file, all);
         return new EventCatalog(out);
+    }
+
+    /** One type's entry, or null with its problems added. */
+    private static Entry entry(String type, JsonNode spec, Problems problems) {
+        if (!EventFactory.TYPE.matcher(type).matches() || type.contains("*")) {
+            problems.addAtKey("types." + type + ": not an event type", "write dot-separated words such as order.created");
+            return null;
+        }
+        if (!spec.hasNonNull("description")) {
+            problems.add("types." + type + ": the description is missing", "add one: what happened, for whom");
+        }
+        JsonSchema schema = null;
+        if (spec.has("schema")) {
+            Set<ValidationMessage> invalid = META.validate(spec.get("schema"));
+            if (invalid.isEmpty()) {
+                schema = SCHEMAS.getSchema(spec.get("schema"));
+            } else {
+                // One problem per place in the schema, with every reason the meta-schema gives there.
+                Map<JsonNodePath, List<String>> byPlace = new TreeMap<>();
+                invalid.forEach(m -> byPlace.computeIfAbsent(m.getInstanceLocation(), k -> new ArrayList<>()).add(m.getMessage()));
+                byPlace.forEach((place, messages) -> problems.at("schema").at(place).add(
+                        "types." + type + ".schema: not a usable JSON Schema: " + messages.stream().sorted().collect(Collectors.joining("; ")),
+                        "write a JSON Schema (2020-12) for the type's data, see docs/integrators.md"));
+            }
+        }
+        return new Entry(type, spec.path("description").asText(null), schema);
     }
 
     public boolean isEmpty() {

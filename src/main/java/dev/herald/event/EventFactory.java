@@ -42,6 +42,9 @@ public final class EventFactory {
     private static final int MAX_ID = 256;
     private static final int MAX_TYPE = 128;
 
+    /** The field that holds an XML element's text when the element also has attributes. */
+    public static final String XML_TEXT = "value";
+
     private final int maxBytes;
     private final Clock clock;
     private final XmlMapper xml;
@@ -64,7 +67,9 @@ public final class EventFactory {
         // As for JSON (Json.MAPPER), nesting deeper than any real message is an attack. Woodstox, the
         // StAX parser under Jackson XML, counts element depth itself (Jackson's own limit does not apply).
         if (in.isPropertySupported("com.ctc.wstx.maxElementDepth")) in.setProperty("com.ctc.wstx.maxElementDepth", 64);
-        this.xml = new XmlMapper(new XmlFactory(in));
+        // An element with attributes keeps its text under "value" (<Total currency="EUR">99.50</Total>
+        // becomes {"currency": "EUR", "value": "99.50"}) instead of Jackson's default, an empty key.
+        this.xml = new XmlMapper(XmlFactory.builder().xmlInputFactory(in).nameForTextElement(XML_TEXT).build());
     }
 
     /** The hardened XML mapper, for ingress routes' {@code jacksonXml} data format. */

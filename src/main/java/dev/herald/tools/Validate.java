@@ -1,5 +1,6 @@
 package dev.herald.tools;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -8,8 +9,15 @@ import com.networknt.schema.ValidationMessage;
 import dev.herald.deliver.RetrySchedule;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.Json;
+import dev.herald.subscription.OrderingWarnings;
+import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionConfigException;
 import dev.herald.subscription.SubscriptionLoader;
+import dev.herald.yaml.ConfigFileException;
+import dev.herald.yaml.DidYouMean;
+import dev.herald.yaml.FileProblem;
+import dev.herald.yaml.Problems;
+import dev.herald.yaml.YamlFile;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,24 +30,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.Model;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * {@code bin/herald validate}: checks routes (against Camel's YAML DSL schema, then by loading them),
  * the subscriptions (Herald's own checks: keys, types, filters, channel contracts, transforms,
  * templates) and the event catalog, and prints every problem as
- * {@code file:line:column: what is wrong — what to write instead}. Exit status 1 if any.
+ * {@code file:line:column: what is wrong — what to write instead}. Exit status 1 if any. Warnings
+ * (an ordered subscription fed by a route with concurrent consumers) are printed the same way and
+ * do not change the status.
  */
 public final class Validate {
 
     private static final Pattern CAMEL_POSITION = Pattern.compile("(?s)(.*?)\\s*in file:(\\S+?), line (\\d+), column (\\d+):.*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
-    private static final Pattern SUBSCRIPTION_PROBLEM = Pattern.compile("(?s)subscriptions\\[(\\d+)](?: \\(([^)]*)\\))?: (.*)");
 
     private final Path root;
-    private final List<String> problems = new ArrayList<>();
+    /** What to print: the problems and warnings, file by file. */
+    private final List<String> lines = new ArrayList<>();
+    private int problems;
+    private int warnings;
+    /** The routes that read their source with several consumers, for the ordering warnings. */
+    private final List<OrderingWarnings.ConcurrentIngress> concurrentIngress = new ArrayList<>();
     private final JsonSchema camelSchema;
     private final Set<String> stepNames = new TreeSet<>();
 
@@ -66,12 +80,13 @@ public final class Validate {
     public static int run(Path root, PrintStream out) throws Exception {
         Validate v = new Validate(root);
         int files = v.routes() + v.subscriptions() + v.catalog();
-        v.problems.forEach(out::println);
-        if (v.problems.isEmpty()) {
-            out.println("herald validate: " + files + " file(s) checked, no problems");
+        v.lines.forEach(out::println);
+        String warned = v.warnings == 0 ? "" : "; " + v.warnings + " warning(s)";
+        if (v.problems == 0) {
+            out.println("herald validate: " + files + " file(s) checked, no problems" + warned);
             return 0;
         }
-        out.println("herald validate: " + v.problems.size() + " problem(s) in " + files + " file(s) checked");
+        out.println("herald validate: " + v.problems + " problem(s) in " + files + " file(s) checked" + warned);
         return 1;
     }
 
@@ -83,43 +98,37 @@ public final class Validate {
             files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".xml")).sorted().toList();
         }
         for (Path f : files) {
-            int before = problems.size();
+            int before = problems;
             if (f.toString().endsWith(".yaml")) yamlSchema(f);
-            if (problems.size() == before) load(f);
+            if (problems == before) load(f);
         }
         return files.size();
     }
 
     private void yamlSchema(Path f) throws Exception {
-        YamlPositions yaml;
+        YamlFile yaml;
         try {
-            yaml = new YamlPositions(Files.readString(f));
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(1);
-            int col = e.getProblemMark().map(m -> m.getColumn() + 1).orElse(1);
-            add(f, line, col, "not valid YAML: " + e.getProblem(), "check the indentation: nested keys are indented further than their parent, list items start with '- '");
+            yaml = YamlFile.parse(f, Files.readString(f));
+        } catch (ConfigFileException e) {
+            e.problems().forEach(p -> add(f, p));
             return;
         }
-        for (ValidationMessage m : camelSchema.validate(yaml.tree)) {
-            String path = m.getInstanceLocation().toString();
+        Problems found = new Problems();
+        for (ValidationMessage m : camelSchema.validate(yaml.tree() == null ? Json.MAPPER.nullNode() : yaml.tree())) {
             JsonNode value = m.getInstanceNode();
             if ("type".equals(m.getType()) && value != null && value.isTextual() && PLACEHOLDER.matcher(value.asText()).find()) {
                 continue; // {{property}} placeholders are resolved when the route loads
             }
             if ("additionalProperties".equals(m.getType())) {
                 String key = m.getProperty();
-                String at = path.isEmpty() || path.equals("$") ? "$" : path;
-                int[] pos = yaml.at(simple(key) ? at + "." + key : at + "['" + key + "']");
-                add(f, pos[0], pos[1], "unknown key '" + key + "'", hint(key));
+                found.at(m.getInstanceLocation()).at(key).addAtKey("unknown key '" + key + "'", hint(key));
             } else {
-                int[] pos = yaml.at(path);
-                add(f, pos[0], pos[1], m.getMessage().replaceFirst("^\\$[^:]*: ", ""), "see Camel's YAML DSL reference for this element");
+                found.at(m.getInstanceLocation()).add(m.getMessage().replaceFirst("^\\$[^:]*: ", ""), "see Camel's YAML DSL reference for this element");
             }
         }
-    }
-
-    private static boolean simple(String key) {
-        return key.matches("[A-Za-z_][A-Za-z0-9_-]*");
+        List<FileProblem> all = new ArrayList<>(yaml.locate(found));
+        all.addAll(yaml.repeatedKeys());
+        all.stream().sorted(FileProblem.IN_FILE_ORDER).forEach(p -> add(f, p));
     }
 
     private String hint(String key) {
@@ -127,15 +136,7 @@ public final class Validate {
             String camel = Pattern.compile("-([a-z])").matcher(key).replaceAll(r -> r.group(1).toUpperCase());
             return "write " + camel + " (the kebab-case form is deprecated; Camel's canonical YAML uses camelCase)";
         }
-        String best = null;
-        int bestDistance = 4;
-        for (String name : stepNames) {
-            int d = distance(key.toLowerCase(), name.toLowerCase());
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = name;
-            }
-        }
+        String best = DidYouMean.closest(key, stepNames, 3);
         return best != null ? "did you mean " + best + "?" : "not a Camel element or option here";
     }
 
@@ -147,6 +148,11 @@ public final class Validate {
             loader.loadRoutes(ResourceHelper.resolveResource(camel, "classpath:herald/core/ingress-configuration.camel.yaml"),
                     ResourceHelper.resolveResource(camel, "classpath:herald/core/core-configuration.camel.yaml"),
                     ResourceHelper.resolveResource(camel, "file:" + f.toAbsolutePath()));
+            Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+            for (var r : OrderingWarnings.concurrentIngress(model.getRouteDefinitions(), camel::resolvePropertyPlaceholders)) {
+                concurrentIngress.add(new OrderingWarnings.ConcurrentIngress(r.routeId(), shown(f).toString(), r.source(), r.kafka(),
+                        r.consumers(), r.types()));
+            }
         } catch (Exception e) {
             String message = rootMessage(e);
             Matcher m = CAMEL_POSITION.matcher(message);
@@ -173,21 +179,28 @@ public final class Validate {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.getPropertiesComponent().setLocation("file:" + root.resolve("config/application.properties"));
             camel.getPropertiesComponent().setIgnoreMissingLocation(true);
-            new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
+            List<Subscription> subs = new SubscriptionLoader(camel::resolvePropertyPlaceholders, RetrySchedule.parse(RetrySchedule.DEFAULT, 0.2),
                     RouteDryRun.KAFKA_BROKERS, RouteDryRun.targets(camel)).load(f);
+            orderingWarnings(f, subs);
         } catch (SubscriptionConfigException e) {
-            YamlPositions yaml = positions(f);
-            for (String p : e.problems()) {
-                Matcher m = SUBSCRIPTION_PROBLEM.matcher(p);
-                if (m.matches()) {
-                    int[] pos = yaml == null ? new int[] {1, 1} : yaml.at("$.subscriptions[" + m.group(1) + "]");
-                    split(f, pos, (m.group(2) == null ? "" : "subscription " + m.group(2) + ": ") + m.group(3));
-                } else {
-                    split(f, new int[] {1, 1}, p);
-                }
-            }
+            e.problems().forEach(p -> add(f, p));
         }
         return 1;
+    }
+
+    /** Each warning at the subscription's {@code ordered} key: a warning, not a problem (the producer may group already). */
+    private void orderingWarnings(Path f, List<Subscription> subs) {
+        List<OrderingWarnings.Warning> found = OrderingWarnings.warnings(subs, concurrentIngress);
+        if (found.isEmpty()) return;
+        YamlFile yaml = YamlFile.read(f);
+        JsonNode list = yaml.tree().get("subscriptions");
+        for (OrderingWarnings.Warning w : found) {
+            int index = 0;
+            while (index < list.size() && !w.subscriptionId().equals(list.get(index).path("id").asText())) index++;
+            YamlFile.Position at = yaml.position(JsonPointer.compile("/subscriptions/" + index + "/ordered"), true);
+            lines.add(shown(f) + ":" + at.line() + ":" + at.column() + ": warning: " + w.what() + " — " + w.fix());
+            warnings++;
+        }
     }
 
     private int catalog() {
@@ -195,53 +208,23 @@ public final class Validate {
         if (!Files.exists(f)) return 0;
         try {
             EventCatalog.load(f);
-        } catch (IllegalArgumentException e) {
-            YamlPositions yaml = positions(f);
-            for (String line : e.getMessage().split("\n")) {
-                if (!line.startsWith("  - ")) continue;
-                String p = line.substring(4);
-                Matcher m = Pattern.compile("types\\.(.+?)(\\.schema)?: (.*)").matcher(p);
-                int[] pos = m.matches() && yaml != null ? yaml.at("$.types['" + m.group(1) + "']") : new int[] {1, 1};
-                if (m.matches() && yaml != null && pos[0] == 1) pos = yaml.at("$.types." + m.group(1));
-                add(f, pos[0], pos[1], p, "write a JSON Schema (2020-12) for the type's data, see docs/integrators.md");
-            }
+        } catch (ConfigFileException e) {
+            e.problems().forEach(p -> add(f, p));
         }
         return 1;
     }
 
-    /** Herald's own messages already say what to write after a ';': print them as "wrong — fix". */
-    private void split(Path f, int[] pos, String text) {
-        int semi = text.indexOf("; ");
-        if (semi > 0) add(f, pos[0], pos[1], text.substring(0, semi), text.substring(semi + 2));
-        else add(f, pos[0], pos[1], text, "see docs/integrators.md");
-    }
-
-    private static YamlPositions positions(Path f) {
-        try {
-            return new YamlPositions(Files.readString(f));
-        } catch (Exception e) {
-            return null;
-        }
+    private void add(Path f, FileProblem p) {
+        lines.add(p.format(shown(f)));
+        problems++;
     }
 
     private void add(Path f, int line, int col, String what, String fix) {
-        Path shown = root.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize());
-        problems.add(shown + ":" + line + ":" + col + ": " + what + " — " + fix);
+        add(f, new FileProblem(line, col, what, fix));
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+    /** The file as the user names it: relative to the checked directory. */
+    private Path shown(Path f) {
+        return root.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize());
     }
 }

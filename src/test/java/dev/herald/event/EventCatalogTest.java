@@ -47,9 +47,9 @@ class EventCatalogTest {
                     schema: {type: 42}
                 """);
         assertThatThrownBy(() -> EventCatalog.load(dir.resolve("bad.yaml")))
-                .hasMessageContaining("types.order created: not an event type")
-                .hasMessageContaining("types.order.paid: add a description")
-                .hasMessageContaining("types.order.shipped.schema: not a usable JSON Schema");
+                .hasMessageContaining("bad.yaml:2:3: types.order created: not an event type")
+                .hasMessageContaining("bad.yaml:4:5: types.order.paid: the description is missing — add one")
+                .hasMessageContaining("bad.yaml:7:20: types.order.shipped.schema: not a usable JSON Schema");
 
         EventCatalog catalog = EventCatalog.load(Path.of("config/catalog.yaml"));
         assertThat(catalog.covers(new TypePattern("order.*"))).isTrue();

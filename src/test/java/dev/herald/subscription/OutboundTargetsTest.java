@@ -44,7 +44,7 @@ class OutboundTargetsTest {
         assertThat(refusal(loader("127.0.0.1:9000,127.0.0.1:1025", Set.of()), """
                 channel: email
                 parameters: {host: 127.0.0.2, port: 9100, from: h@example.com, to: ops@example.com, subject: s, text: t}
-                """)).contains("parameters.host: 127.0.0.2 is loopback; Herald does not connect to non-public addresses");
+                """)).contains("parameters.host: 127.0.0.2 is loopback — Herald does not connect to non-public addresses");
     }
 
     @Test

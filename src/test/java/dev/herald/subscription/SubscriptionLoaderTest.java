@@ -78,9 +78,9 @@ class SubscriptionLoaderTest {
                     types: ["*"]
                     parameters: {url: "{{env:ACME_URL}}", secret: "{{env:ACME_SECRET}}", previousSecret: "whsec_written+in+the+file"}
                 """))
-                .hasMessageContaining("subscriptions[0] (a): parameters.previousSecretUntil is missing")
-                .hasMessageContaining("subscriptions[1] (b): parameters.previousSecretUntil 'next week' is not an ISO-8601 instant")
-                .hasMessageContaining("subscriptions[2] (c): parameters.previousSecret is written into the file");
+                .hasMessageContaining("subscriptions.yaml:4:5: subscription a: parameters.previousSecretUntil is missing")
+                .hasMessageContaining("subscriptions.yaml:8:39: subscription b: parameters.previousSecretUntil 'next week' is not an ISO-8601 instant")
+                .hasMessageContaining("subscriptions.yaml:11:90: subscription c: parameters.previousSecret is written into the file");
     }
 
     @Test
@@ -91,8 +91,9 @@ class SubscriptionLoaderTest {
                     types: ["*"]
                     parameters: {url: "https://x.example", secret: "%s"}
                 """.formatted(secret)))
-                .hasMessageContaining("subscriptions[0] (leaky): parameters.secret is written into the file")
-                .hasMessageContaining("{{env:");
+                .hasMessageContaining("subscriptions.yaml:4:52: subscription leaky: parameters.secret is written into the file")
+                .hasMessageContaining("{{env:")
+                .hasMessageNotContaining(secret);
     }
 
     @Test
@@ -113,15 +114,15 @@ class SubscriptionLoaderTest {
                 """))
                 .isInstanceOf(SubscriptionConfigException.class)
                 .hasMessageContaining("id 'Bad Id' is not valid")
-                .hasMessageContaining("unknown key 'tpyes'")
+                .hasMessageContaining("subscriptions.yaml:3:5: subscription Bad Id: unknown key 'tpyes' — did you mean types?")
                 .hasMessageContaining("types is missing")
                 .hasMessageContaining("must be an absolute http:// or https:// URL")
                 .hasMessageContaining("{{env:MISSING}} is not set")
-                .hasMessageContaining("subscriptions[1] (two): types: 'order created' is not an event type pattern")
+                .hasMessageContaining("subscriptions.yaml:6:13: subscription two: types: 'order created' is not an event type pattern")
                 .hasMessageContaining("channel 'carrier-pigeon' is not known")
                 .hasMessageContaining("secretFile '/nonexistent/secret' cannot be read")
                 .hasMessageContaining("retry: 'soon' is not a duration")
-                .hasMessageContaining("subscriptions[2] (three): ordered: 'yes' is not true or false; write `ordered: true`");
+                .hasMessageContaining("subscriptions.yaml:12:14: subscription three: ordered: 'yes' is not true or false — write `ordered: true`");
     }
 
     @Test
@@ -131,7 +132,8 @@ class SubscriptionLoaderTest {
                 subscriptions:
                   - {id: a, types: ["*"], parameters: {url: "https://x.example", secret: "{{env:ACME_SECRET}}"}}
                   - {id: a, types: ["*"], parameters: {url: "https://y.example", secret: "{{env:ACME_SECRET}}"}}
-                """)).hasMessageContaining("id 'a' is used twice");
+                """)).hasMessageContaining("subscriptions.yaml:3:10: subscription a: id 'a' is used twice — ids must be unique;"
+                + " the other one is on line 2");
     }
 
     @Test
@@ -152,11 +154,11 @@ class SubscriptionLoaderTest {
                     parameters: {uri: "jms:queue:out"}
                     transform: '{"id": .id'
                 """))
-                .hasMessageContaining("subscriptions[0] (k): parameters.topic is missing; the kafka channel requires it (Topic:")
-                .hasMessageContaining("subscriptions[0] (k): parameters: unknown key 'topc' for the kafka channel; known keys are [brokers, topic]")
-                .hasMessageContaining("subscriptions[1] (e): parameters.uri: ")
+                .hasMessageContaining("subscriptions.yaml:5:5: subscription k: parameters.topic is missing — the kafka channel requires it (Topic:")
+                .hasMessageContaining("subscriptions.yaml:5:18: subscription k: parameters: unknown key 'topc' for the kafka channel — known keys are [brokers, topic]")
+                .hasMessageContaining("subscriptions.yaml:9:23: subscription e: parameters.uri: ")
                 .hasMessageContaining("expected A Camel endpoint URI")
-                .hasMessageContaining("subscriptions[2] (t): transform: ");
+                .hasMessageContaining("subscriptions.yaml:14:16: subscription t: transform: ");
     }
 
     @Test
