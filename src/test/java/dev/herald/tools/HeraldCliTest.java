@@ -36,7 +36,7 @@ class HeraldCliTest {
     void theCommandListNamesEveryCommandAndTheExitCodes() {
         Run run = cli("--help");
         assertThat(run.status()).isZero();
-        for (String command : List.of("run", "receive", "send", "kafka", "route", "validate", "secret", "apikey")) {
+        for (String command : List.of("run", "receive", "send", "kafka", "route", "validate", "secret", "apikey", "sql")) {
             assertThat(run.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
         assertThat(run.out()).contains("Exit codes:", "0   ok", "1   the command failed", "2   usage");
@@ -44,7 +44,7 @@ class HeraldCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "receive", "send", "kafka", "route", "validate", "secret", "apikey"})
+    @ValueSource(strings = {"run", "receive", "send", "kafka", "route", "validate", "secret", "apikey", "sql"})
     void everyCommandHasHelp(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
@@ -72,6 +72,7 @@ class HeraldCliTest {
             validate a b                             | Unmatched argument at index 2: 'b'
             apikey                                   | Missing required parameter: 'NAME'
             apikey 'shop backend'                    | 'shop backend' cannot name a key
+            sql                                      | Missing required parameter: 'SQL'
             kafka --port                             | Unknown option: '--port'
             run herald.broker.port=1                 | 'herald.broker.port=1' is not a setting; write --key=value
             nope                                     | unknown command 'nope'
