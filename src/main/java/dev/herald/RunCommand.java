@@ -62,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
             new Herald(overrides).run();
             return Cli.OK;
         } catch (Exception e) {
-            System.err.println("herald: cannot start: " + Cli.message(e));
+            // Several problems (the data directory and ports in use) come one per line.
+            System.err.println("herald: cannot start: " + Cli.message(e).replace("\n", "\n  "));
             return Cli.FAILED;
         }
     }

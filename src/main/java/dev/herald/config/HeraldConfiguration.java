@@ -74,6 +74,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
         Settings cfg = new Settings(context);
         Path dataDir = Path.of(cfg.string("herald.data.dir", "./data"));
         Files.createDirectories(dataDir);
+        // A second Herald on this data directory or these ports would otherwise wait silently on Artemis' journal lock.
+        InstanceGuard instance = InstanceGuard.claim(dataDir, InstanceGuard.ports(cfg));
+        context.addService(instance, true, false);
 
         // The store and the subscriptions first: a mistake there stops Herald before it opens ports.
         Store store = new Store(
@@ -215,6 +218,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
             store.close();
+            instance.release();
             throw e;
         }
     }
