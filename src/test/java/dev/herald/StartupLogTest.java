@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator reads when Herald starts, with Herald's own logging (log4j2.xml): a Kafka-enabled
- * start without the clients' configuration dumps (it was about 740 lines instead of 170). And
- * `bin/herald send --kafka` prints its one result line, not a hundred lines of producer config.
+ * What an operator reads when Herald starts, with Herald's own logging (log4j2.xml): the HTTP
+ * endpoints at the address they are served on (Camel's summary said http://0.0.0.0), and a
+ * Kafka-enabled start without the clients' configuration dumps (about 740 lines instead of 170).
+ * And `bin/herald send --kafka` prints its one result line, not a hundred lines of producer config.
  */
 class StartupLogTest {
 
@@ -29,16 +30,18 @@ class StartupLogTest {
     Path dir;
 
     @Test
-    void kafkaClientsKeepTheirConfigurationToThemselves() throws Exception {
+    void theStartNamesTheRealAddressAndKafkaClientsKeepTheirConfigurationToThemselves() throws Exception {
         try (KafkaBroker kafka = KafkaBroker.start()) {
             kafka.createTopic("quiet.events", 1);
             Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
             Files.writeString(dir.resolve("subscriptions.yaml"),
                     TestHerald.webhooks("p http://127.0.0.1:9/p").replace("SECRET_FILE", dir.resolve("secret").toString()));
+            int http = TestHerald.freePort();
             int management = TestHerald.freePort();
             Map<String, String> settings = Map.of(
                     "herald.data.dir", dir.resolve("data").toString(),
                     "herald.broker.port", Integer.toString(TestHerald.freePort()),
+                    "herald.http.port", Integer.toString(http),
                     "herald.management.port", Integer.toString(management),
                     "herald.store.url", "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0",
                     "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(),
@@ -47,7 +50,14 @@ class StartupLogTest {
                     "herald.kafka.topics", "quiet.events");
             Path log = dir.resolve("herald.log");
             try (HeraldProcess herald = HeraldProcess.start(settings, Map.of(), log)) {
-                assertThat(Files.readString(log)).contains("Started ingress-kafka");
+                // The summary follows the "started" line: Camel runs start-up listeners once every route runs.
+                herald.awaitLog("Health and metrics on", Duration.ofSeconds(20));
+                String atStart = Files.readString(log);
+                assertThat(atStart).contains("HTTP API and console on http://127.0.0.1:" + http + ":",
+                        "http://127.0.0.1:" + http + "/events ", "http://127.0.0.1:" + http + "/console ",
+                        "Health and metrics on http://127.0.0.1:" + management + ":",
+                        "http://127.0.0.1:" + management + "/observe/metrics ",
+                        "Started ingress-kafka").doesNotContain("0.0.0.0");
 
                 Path out = dir.resolve("send.out");
                 Path err = dir.resolve("send.err");

@@ -10,6 +10,7 @@ import dev.herald.health.BrokerReadiness;
 import dev.herald.health.StoreReadiness;
 import dev.herald.http.ApiKeys;
 import dev.herald.http.Auth;
+import dev.herald.http.HttpSummary;
 import dev.herald.http.IngestApi;
 import dev.herald.http.RequestGuard;
 import dev.herald.http.StaticResources;
@@ -202,6 +203,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 subscriptions.refreshState();
                 admission.refresh();
             };
+            // Camel's own endpoint summary says http://0.0.0.0 whatever the host: Herald's says where it listens.
+            context.addStartupListener(new HttpSummary(
+                    cfg.string("camel.server.enabled", "false").equals("true")
+                            ? HttpSummary.base(cfg.string("camel.server.host", "0.0.0.0"), cfg.integer("camel.server.port", 8080)) : null,
+                    cfg.string("camel.management.enabled", "false").equals("true")
+                            ? HttpSummary.base(cfg.string("camel.management.host", "0.0.0.0"), cfg.integer("camel.management.port", 9876)) : null));
             // A service, so it runs after the HTTP server has started and before any route takes a request.
             if (cfg.string("camel.server.enabled", "false").equals("true")) {
                 int httpPort = cfg.integer("herald.http.port", 8080);
