@@ -47,7 +47,7 @@ public final class HeraldCli implements Callable<Integer> {
         // In the README's order: run first.
         cl.addSubcommand("run", RunCommand.subcommand());
         for (Object command : List.of(new ReceiveCommand(), new SendCommand(), new KafkaCommand(), new RouteCommand(),
-                new ValidateCommand(), new SecretCommand(), new ApiKeyCommand(), new SqlCommand(),
+                new ValidateCommand(), new RejectedCommand(), new SecretCommand(), new ApiKeyCommand(), new SqlCommand(),
                 new CommandLine.HelpCommand())) {
             cl.addSubcommand(command);
         }

@@ -36,7 +36,7 @@ class HeraldCliTest {
     void theCommandListNamesEveryCommandAndTheExitCodes() {
         Run run = cli("--help");
         assertThat(run.status()).isZero();
-        for (String command : List.of("run", "receive", "send", "kafka", "route", "validate", "secret", "apikey", "sql")) {
+        for (String command : List.of("run", "receive", "send", "kafka", "route", "validate", "rejected", "secret", "apikey", "sql")) {
             assertThat(run.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
         assertThat(run.out()).contains("Exit codes:", "0   ok", "1   the command failed", "2   usage");
@@ -44,7 +44,8 @@ class HeraldCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "receive", "send", "kafka", "route", "validate", "secret", "apikey", "sql"})
+    @ValueSource(strings = {"run", "receive", "send", "kafka", "route", "validate", "rejected", "rejected list", "rejected show",
+            "rejected redrive", "secret", "apikey", "sql"})
     void everyCommandHasHelp(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
@@ -74,6 +75,13 @@ class HeraldCliTest {
             apikey 'shop backend'                    | 'shop backend' cannot name a key
             sql                                      | Missing required parameter: 'SQL'
             kafka --port                             | Unknown option: '--port'
+            rejected list --limit x                  | Invalid value for option '--limit': 'x' is not an int
+            rejected list --from yesterday           | Invalid value for option '--from': 'yesterday' is not a time; write it as 2025-06-01T12:00:00Z
+            rejected list --url ftp://herald         | 'ftp://herald' is not an HTTP URL; write it as http://127.0.0.1:8080
+            rejected show                            | Missing required parameter: 'ID'
+            rejected redrive                         | say what to re-drive: message ids, or --route ROUTE
+            rejected redrive a1 --route r            | give message ids or --route, not both
+            rejected redrive a1 --dry-run            | --from, --to and --dry-run go with --route
             run herald.broker.port=1                 | 'herald.broker.port=1' is not a setting; write --key=value
             nope                                     | unknown command 'nope'
             """)
