@@ -13,7 +13,7 @@ mkdir -p data; [ -s data/demo-webhook.secret ] || bin/herald secret > data/demo-
 cleanup() { kill "${HERALD_PID:-}" "${RECV_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$BENCH_DATA"; }
 trap cleanup EXIT
 
-java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools receive --port "$RPORT" --expect "$N" > "$BENCH_DATA/receiver.log" 2>&1 &
+java -cp "target/herald.jar:target/lib/*" dev.herald.tools.HeraldCli receive --port "$RPORT" --expect "$N" > "$BENCH_DATA/receiver.log" 2>&1 &
 RECV_PID=$!
 java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$PORT" \
   --herald.store.url="${BENCH_STORE_URL:-jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0}" \
@@ -23,7 +23,7 @@ HERALD_PID=$!
 for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done
 grep -o "started in .*" "$BENCH_DATA/herald.log" | head -1
 
-SEND_OUT=$(java -cp "target/herald.jar:target/lib/*" dev.herald.tools.Tools send --url "tcp://127.0.0.1:$PORT" \
+SEND_OUT=$(java -cp "target/herald.jar:target/lib/*" dev.herald.tools.HeraldCli send --url "tcp://127.0.0.1:$PORT" \
   --password "$(cat "$BENCH_DATA/data/broker-producer.password")" --count "$N" --threads "$T")
 echo "$SEND_OUT"
 START=$(echo "$SEND_OUT" | sed -n 's/.*start \([0-9]*\).*/\1/p')

@@ -1,7 +1,6 @@
 package dev.herald;
 
 import dev.herald.config.HeraldConfiguration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -50,25 +49,13 @@ public final class Herald {
         return main.getCamelContext();
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String arg : args) {
-            if (arg.startsWith("--") && arg.contains("=")) {
-                int eq = arg.indexOf('=');
-                overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
-            } else {
-                System.err.println("herald: unknown argument '" + arg + "' (expected --key=value)");
-                System.exit(2);
-            }
-        }
-        // H2's AUTO_SERVER (the default store) would otherwise listen on every interface.
-        if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
-        Herald herald = new Herald(overrides);
-        try {
-            herald.main.run();
-        } catch (Exception e) {
-            System.err.println("herald: cannot start: " + e.getMessage());
-            System.exit(1);
-        }
+    /** Starts Herald and blocks until it is stopped (Ctrl-C, SIGTERM). */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    /** {@code java -jar herald.jar --key=value ...}: {@link RunCommand}. */
+    public static void main(String[] args) {
+        System.exit(RunCommand.execute(args));
     }
 }

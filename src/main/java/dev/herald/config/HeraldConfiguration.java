@@ -10,6 +10,7 @@ import dev.herald.health.BrokerReadiness;
 import dev.herald.health.StoreReadiness;
 import dev.herald.http.ApiKeys;
 import dev.herald.http.Auth;
+import dev.herald.http.HttpSummary;
 import dev.herald.http.IngestApi;
 import dev.herald.http.RequestGuard;
 import dev.herald.http.StaticResources;
@@ -74,6 +75,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
         Settings cfg = new Settings(context);
         Path dataDir = Path.of(cfg.string("herald.data.dir", "./data"));
         Files.createDirectories(dataDir);
+        // A second Herald on this data directory or these ports would otherwise wait silently on Artemis' journal lock.
+        InstanceGuard instance = InstanceGuard.claim(dataDir, InstanceGuard.ports(cfg));
+        context.addService(instance, true, false);
 
         // The store and the subscriptions first: a mistake there stops Herald before it opens ports.
         Store store = new Store(
@@ -207,6 +211,12 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
                     new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
                             () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
+            // Camel's own endpoint summary says http://0.0.0.0 whatever the host: Herald's says where it listens.
+            context.addStartupListener(new HttpSummary(
+                    cfg.string("camel.server.enabled", "false").equals("true")
+                            ? HttpSummary.base(cfg.string("camel.server.host", "0.0.0.0"), cfg.integer("camel.server.port", 8080)) : null,
+                    cfg.string("camel.management.enabled", "false").equals("true")
+                            ? HttpSummary.base(cfg.string("camel.management.host", "0.0.0.0"), cfg.integer("camel.management.port", 9876)) : null));
             // A service, so it runs after the HTTP server has started and before any route takes a request.
             if (cfg.string("camel.server.enabled", "false").equals("true")) {
                 int httpPort = cfg.integer("herald.http.port", 8080);
@@ -223,6 +233,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
             store.close();
+            instance.release();
             throw e;
         }
     }

@@ -36,30 +36,6 @@ public final class RouteDryRun {
 
     private RouteDryRun() {}
 
-    public static void main(String[] args) throws Exception {
-        // The output is the point: keep Camel's start/stop lines out of it.
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.camel", org.apache.logging.log4j.Level.WARN);
-        Path event = null;
-        Path subscriptions = Path.of("config/subscriptions.yaml");
-        Long at = null;
-        for (int i = 0; i < args.length - 1; i += 2) {
-            switch (args[i]) {
-                case "--event" -> event = Path.of(args[i + 1]);
-                case "--subscriptions" -> subscriptions = Path.of(args[i + 1]);
-                case "--at" -> at = Long.parseLong(args[i + 1]);
-                default -> {
-                    System.err.println("herald route: unknown option " + args[i]);
-                    System.exit(2);
-                }
-            }
-        }
-        if (event == null) {
-            System.err.println("usage: bin/herald route --event sample.json [--subscriptions config/subscriptions.yaml] [--at unix-seconds]");
-            System.exit(2);
-        }
-        System.exit(run(event, subscriptions, at == null ? System.currentTimeMillis() : at * 1000, System.out));
-    }
-
     /** Prints the dry run; returns the exit status (0, or 1 when the inputs are not usable). */
     public static int run(Path eventFile, Path subscriptionsFile, long nowMillis, PrintStream out) throws Exception {
         JsonNode event;

@@ -69,13 +69,6 @@ public final class Validate {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.camel", org.apache.logging.log4j.Level.OFF);
-        org.apache.logging.log4j.core.config.Configurator.setLevel("com.networknt", org.apache.logging.log4j.Level.OFF);
-        Path root = Path.of(args.length > 1 && args[0].equals("--root") ? args[1] : ".");
-        System.exit(run(root, System.out));
-    }
-
     /** Prints the problems (or a one-line all-clear) and returns the exit status. */
     public static int run(Path root, PrintStream out) throws Exception {
         Validate v = new Validate(root);

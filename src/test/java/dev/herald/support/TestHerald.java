@@ -107,6 +107,11 @@ public final class TestHerald implements AutoCloseable {
         asHerald = new ActiveMQConnectionFactory(brokerUrl(), own.user(), own.password());
     }
 
+    /** The settings this Herald runs with (free ports, its data directory, ...), to start another like it. */
+    public Map<String, String> settings() {
+        return new LinkedHashMap<>(overrides);
+    }
+
     public String brokerUrl() {
         return "tcp://127.0.0.1:" + overrides.get("herald.broker.port");
     }
