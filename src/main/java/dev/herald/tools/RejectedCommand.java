@@ -170,9 +170,13 @@ final class RejectedCommand implements Callable<Integer> {
                 if (to != null) body.put("to", to.toString());
                 body.put("dryRun", dryRun);
                 JsonNode result = api.post("/api/rejected/redrive", body);
-                out.println((dryRun ? "would re-drive " : "re-drove ") + result.path("redriven").asInt() + " message(s)");
-                table(result.path("items"), out);
-                return 0;
+                // A dry run re-drives nothing (redriven is 0) and lists what would go.
+                out.println((dryRun ? "would re-drive " : "re-drove ") + result.path("items").size() + " message(s)");
+                for (JsonNode item : result.path("items")) out.println(item.path("id").asText() + " -> " + item.path("to").asText());
+                for (JsonNode skip : result.path("skipped")) {
+                    out.println("skipped " + skip.path("id").asText() + ": " + skip.path("detail").asText());
+                }
+                return result.path("skipped").isEmpty() ? 0 : 1;
             }
             int failed = 0;
             for (String id : ids) {

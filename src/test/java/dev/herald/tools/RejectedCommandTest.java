@@ -58,7 +58,8 @@ class RejectedCommandTest {
     void anAnswerOtherThanSuccessIsPrintedAndExitsOne() {
         Run run = rejected("show", "no/such id");
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("bin/herald rejected show: GET /api/rejected/no%2Fsuch%20id answered 404");
+        assertThat(run.err()).contains("bin/herald rejected show: GET /api/rejected/no%2Fsuch%20id answered 400")
+                .contains("is not the id of a rejected message");
         assertThat(run.out()).isEmpty();
     }
 
