@@ -14,11 +14,8 @@ import org.apache.camel.Exchange;
  */
 public interface Channel {
 
-    /** The route's branch for this channel reads {@code heraldChannel}; the property names below. */
-    String KAFKA_TOPIC = "heraldKafkaTopic";
-    String KAFKA_BROKERS = "heraldKafkaBrokers";
-    String ENDPOINT_URI = "heraldEndpointUri";
-    String MAIL_URI = "heraldMailUri";
+    /** The exchange property a URI channel (not {@link #viaHttp}) puts its endpoint in: the deliver route sends there. */
+    String TARGET = "heraldTarget";
 
     /**
      * Sets the message up for the call. {@code payload} is the event, or the subscription's transform of it.
@@ -30,6 +27,11 @@ public interface Channel {
     /** The payload shape when the subscription declares no transform: null sends the event itself. */
     default Expression defaultShape() {
         return null;
+    }
+
+    /** True: the message is an HTTP request for the route's http endpoint (CamelHttpUri); false: sent to {@link #TARGET}. */
+    default boolean viaHttp() {
+        return false;
     }
 
     /** Whether the request carries the attempt's W3C trace context (a header the receiver can read). */

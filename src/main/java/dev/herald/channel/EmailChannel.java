@@ -42,7 +42,7 @@ final class EmailChannel implements Channel {
         boolean html = mail.containsKey("html");
         m.setBody(html ? mail.get("html") : mail.get("text"));
         if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
-        exchange.setProperty(MAIL_URI, uri(s.parameters(), server(s.parameters()), html));
+        exchange.setProperty(TARGET, uri(s.parameters(), server(s.parameters()), html));
     }
 
     @Override

@@ -28,7 +28,7 @@ final class EndpointChannel implements Channel {
         m.setHeader("webhook-id", d.id());
         m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.setProperty(ENDPOINT_URI, uri);
+        exchange.setProperty(TARGET, uri);
     }
 
     @Override

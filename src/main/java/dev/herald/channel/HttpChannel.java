@@ -42,6 +42,11 @@ abstract class HttpChannel implements Channel {
         HttpAnswers.post(m, url.toString(), userAgent);
     }
 
+    @Override
+    public boolean viaHttp() {
+        return true;
+    }
+
     /** The request is over: the pin must not outlive it. */
     protected void done() {
         guard.unpin();

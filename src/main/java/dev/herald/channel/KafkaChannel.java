@@ -32,8 +32,11 @@ final class KafkaChannel implements Channel {
         // The ordering key keeps one key's events in one partition; without one, the event id.
         m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
         m.setHeader("webhook-id", d.id());
-        exchange.setProperty(KAFKA_TOPIC, s.parameters().get("topic"));
-        exchange.setProperty(KAFKA_BROKERS, brokers);
+        // Synchronous: the JMS transaction is bound to this thread, and the attempt counts only once
+        // the Kafka broker has the record (acks=all).
+        exchange.setProperty(TARGET, "kafka:" + s.parameters().get("topic") + "?brokers=" + brokers
+                + "&synchronous=true&requestRequiredAcks=all&deliveryTimeoutMs=" + timeout.toMillis()
+                + "&requestTimeoutMs=" + timeout.toMillis());
     }
 
     @Override

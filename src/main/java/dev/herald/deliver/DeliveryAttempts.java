@@ -1,62 +1,55 @@
 package dev.herald.deliver;
 
+import dev.herald.broker.BrokerDefaults;
 import dev.herald.channel.Channel;
 import dev.herald.channel.Channels;
 import dev.herald.event.Json;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.LogRecord;
+import dev.herald.store.DeliveryStatus;
 import dev.herald.store.OrderingLanes;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.trace.Tracing;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The attempt model every channel shares, around the channel call in the deliver route:
- * {@link #prepare} shapes the payload and lets the subscription's {@link Channel} build the request;
- * {@link #outcome} takes the channel's reading of the answer and decides the next step — done,
- * retry at a time (or when the receiver asked), or dead — with the attempt record, the dead letter
- * and Herald's operational events.
+ * {@link #prepare} decides the route's {@link DeliverRoute.Step} and lets the subscription's
+ * {@link Channel} build the request; {@link #outcome} reads the channel's answer and decides what
+ * follows — done, retry at a time (or when the receiver asked), or dead — as the attempt record and
+ * a list of {@link DeliverRoute.FollowUp} messages the route sends in the same transaction.
  */
 public final class DeliveryAttempts {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempts.class);
 
-    /** Exchange properties the deliver route reads. The channel to call, or none when no attempt can succeed. */
-    public static final String CHANNEL = "heraldChannel";
-    /** Herald's own events to publish with this attempt's outcome (a List of CloudEvent JSON). */
-    public static final String OPERATIONAL_EVENTS = "heraldOperationalEvents";
-    public static final String OUTCOME = "heraldOutcome";
-    public static final String NEXT = "heraldNext";
-    public static final String NEXT_AT = "heraldNextAt";
-    public static final String DEAD = "heraldDead";
-    /** True when the delivery is not its lane's head: its body was parked, nothing more to do. */
-    public static final String PARKED = "heraldParked";
-    /** The next delivery of the lane, parked until this one finished: to send on now. */
-    public static final String WAKE = "heraldWake";
-    /** True when the delivery must wait (circuit open, cap, rate): it goes back to the broker, scheduled, unattempted. */
-    public static final String DEFERRED = "heraldDeferred";
-    /** The store record of a deferral (LogRecord.Deferred as JSON), to send to herald.log with it; null: nothing new to record. */
-    public static final String DEFERRED_LOG = "heraldDeferredLog";
     /** The rate-limit slot a deferred delivery holds, as a message header. */
     static final String SLOT_HEADER = "herald_slot";
     /** Why a deferred delivery waited last time, as a message header (so a repeat need not be recorded again). */
     static final String DEFERRED_HEADER = "herald_deferred";
-    private static final String DELIVERY = "heraldDelivery";
-    private static final String SUBSCRIPTION = "heraldSubscription";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
-    private static final String STARTED = "heraldStarted";
-    private static final String TRACE = "heraldTrace";
-    private static final String REASON = "heraldReason";
+    /** What prepare learnt, for outcome: the bean's own property, not the route's. */
+    private static final String ATTEMPT = "heraldAttempt";
+
+    /** One attempt in progress: the delivery, its subscription, the channel, when it started, and why none could be made. */
+    private record Attempt(Delivery delivery, Subscription subscription, Channel channel, long started, String noCallReason,
+                           Tracing.Attempt trace) {}
+
+    /** What an attempt's answer means: the delivery's status now, why, and when the next attempt goes. */
+    private record Verdict(DeliveryStatus status, String reason, Long nextAt) {}
 
     private final SubscriptionRegistry subscriptions;
     private final Channels channels;
@@ -68,22 +61,23 @@ public final class DeliveryAttempts {
 
     public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, HeraldMetrics metrics,
                             Admission admission, String instanceId, Tracing tracing) {
-        this.tracing = tracing;
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.lanes = lanes;
         this.metrics = metrics;
         this.admission = admission;
         this.instanceId = instanceId;
+        this.tracing = tracing;
     }
 
     public void prepare(Exchange exchange) throws Exception {
         String body = exchange.getMessage().getBody(String.class);
         Delivery d = Json.read(body, Delivery.class);
-        exchange.setProperty(DELIVERY, d);
+        exchange.setProperty(DeliverRoute.THEN, List.of());
         if (d.orderingKey() != null && !lanes.turn(d.subscriptionId(), d.orderingKey(), d.id(), body, System.currentTimeMillis())) {
+            // Not its key's turn: its body is parked in the store until the lane's head finishes.
             LOG.debug("Delivery {} to {} waits for an earlier delivery of key {}", d.id(), d.subscriptionId(), d.orderingKey());
-            exchange.setProperty(PARKED, true);
+            exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.DONE);
             return;
         }
         Long slotHeld = exchange.getMessage().getHeader(SLOT_HEADER, Long.class);
@@ -94,146 +88,170 @@ public final class DeliveryAttempts {
         Message m = new DefaultMessage(exchange);
         m.setBody(body);
         exchange.setIn(m);
+        long now = System.currentTimeMillis();
         Subscription s = subscriptions.byId(d.subscriptionId());
         String disabled = subscriptions.disabledReason(d.subscriptionId());
         if (s == null || disabled != null) {
-            skip(exchange, s == null
+            noCall(exchange, d, s, now, s == null
                     ? "subscription '" + d.subscriptionId() + "' no longer exists"
                     : "subscription '" + d.subscriptionId() + "' is disabled: " + disabled);
             return;
         }
-        exchange.setProperty(SUBSCRIPTION, s);
-        exchange.setProperty(CHANNEL, s.channel());
-        long now = System.currentTimeMillis();
         Admission.Wait wait = admission.admit(exchange, s, now, slotHeld);
         if (wait != null) {
-            // Back to the broker as it came (same attempt number), scheduled for when it may go.
-            m.setHeader("_AMQ_SCHED_DELIVERY", wait.until());
-            if (wait.slot() != null) m.setHeader(SLOT_HEADER, wait.slot());
-            m.setHeader(DEFERRED_HEADER, wait.why().label());
-            exchange.setProperty(DEFERRED, true);
-            // The store says it is deferred, why and until when. A delivery at its concurrency cap is
-            // looked at again every moment: recorded once, not at every look, and with no time.
-            boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
-            if (!(atCap && wait.why().label().equals(deferredBefore))) {
-                exchange.setProperty(DEFERRED_LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(), d.subscriptionId(),
-                        d.attempt(), now, wait.why().label(), atCap ? null : wait.until())));
-            }
-            metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
-            LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
+            defer(exchange, d, body, wait, deferredBefore, now);
             return;
         }
-        Tracing.Attempt attempt = tracing.attempt(d.trace(), d.id(), d.subscriptionId(), d.attempt());
-        exchange.setProperty(TRACE, attempt);
+        Tracing.Attempt trace = tracing.attempt(d.trace(), d.id(), d.subscriptionId(), d.attempt());
         Channel channel = channels.get(s.channel());
         try {
             channel.prepare(exchange, d, s, channels.payload(s, d.event()), now);
         } catch (Channel.PermanentFailure e) {
-            skip(exchange, e.getMessage());
+            noCall(exchange, d, s, now, e.getMessage());
             return;
         }
-        if (channel.carriesTraceContext() && attempt.context().traceparent() != null) {
-            m.setHeader("traceparent", attempt.context().traceparent());
-            if (attempt.context().tracestate() != null) m.setHeader("tracestate", attempt.context().tracestate());
+        if (channel.carriesTraceContext() && trace.context().traceparent() != null) {
+            m.setHeader("traceparent", trace.context().traceparent());
+            if (trace.context().tracestate() != null) m.setHeader("tracestate", trace.context().tracestate());
         }
-        exchange.setProperty(STARTED, now);
+        exchange.setProperty(ATTEMPT, new Attempt(d, s, channel, now, null, trace));
+        exchange.setProperty(DeliverRoute.STEP, channel.viaHttp() ? DeliverRoute.Step.CALL_HTTP : DeliverRoute.Step.CALL_URI);
     }
 
     /** No attempt can succeed: record it as made and failed for good, with the reason. */
-    private static void skip(Exchange exchange, String reason) {
-        exchange.setProperty(CHANNEL, "none");
-        exchange.setProperty(REASON, reason);
-        exchange.setProperty(STARTED, System.currentTimeMillis());
+    private void noCall(Exchange exchange, Delivery d, Subscription s, long now, String reason) {
+        exchange.setProperty(ATTEMPT, new Attempt(d, s, null, now, reason, null));
+        exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.NO_CALL);
     }
 
+    /**
+     * It must wait (circuit open, concurrency cap, rate limit): back to the broker as it came (same
+     * attempt number), scheduled for when it may go; and the store told that it is deferred and why,
+     * unless that is what it knows already.
+     */
+    private void defer(Exchange exchange, Delivery d, String body, Admission.Wait wait, String deferredBefore, long now) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("_AMQ_SCHED_DELIVERY", wait.until());
+        if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
+        headers.put(DEFERRED_HEADER, wait.why().label());
+        List<DeliverRoute.FollowUp> then = new ArrayList<>(2);
+        then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
+        // A delivery at its concurrency cap is looked at again every moment: recorded once, not at every look, and with no time.
+        boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
+        if (!(atCap && wait.why().label().equals(deferredBefore))) {
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(),
+                    d.subscriptionId(), d.attempt(), now, wait.why().label(), atCap ? null : wait.until()))));
+        }
+        exchange.setProperty(DeliverRoute.THEN, then);
+        exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.DONE);
+        metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
+        LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
+    }
+
+    /** After the call: the attempt record as the body (for herald.log), and what follows in {@link DeliverRoute#THEN}. */
     public void outcome(Exchange exchange) throws Exception {
-        Delivery d = exchange.getProperty(DELIVERY, Delivery.class);
-        long started = exchange.getProperty(STARTED, Long.class);
+        Attempt a = exchange.getProperty(ATTEMPT, Attempt.class);
+        Delivery d = a.delivery();
         long now = System.currentTimeMillis();
-        int latency = (int) (now - started);
-        Message m = exchange.getMessage();
-        // The subscription the request was made for, even if the file changed meanwhile.
-        Subscription s = exchange.getProperty(SUBSCRIPTION, Subscription.class);
-        Integer status = null;
-        String excerpt = null;
-        AttemptOutcome result = null;
-        if (!"none".equals(exchange.getProperty(CHANNEL, String.class))) {
-            Channel.Answer answer = channels.get(s.channel())
-                    .answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), now);
-            result = answer.outcome();
-            status = answer.status();
-            excerpt = answer.excerpt();
-        }
-        String outcome;
-        String reason;
-        Long nextAt = null;
-        if (result == null) {
-            outcome = "dead";
-            reason = exchange.getProperty(REASON, String.class);
-        } else if (result.kind() == AttemptOutcome.Kind.SUCCESS) {
-            outcome = "succeeded";
-            reason = null;
-        } else if (result.kind() == AttemptOutcome.Kind.PERMANENT) {
-            outcome = "dead";
-            reason = result.reason();
-        } else if (result.kind() == AttemptOutcome.Kind.GONE) {
-            outcome = "dead";
-            reason = result.reason();
-            subscriptions.disable(d.subscriptionId(), result.reason() + " (" + s.url() + ")");
-        } else if (s.retry().exhaustedAfter(d.scheduled())) {
-            outcome = "dead";
-            reason = "gave up after " + d.scheduled() + " attempt(s) (the schedule is " + s.retry() + "); last: " + result.reason();
-        } else {
-            outcome = "retrying";
-            reason = result.reason();
-            Duration delay = result.retryAfter() != null
-                    ? (result.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter())
-                    : s.retry().delayBefore(d.scheduled() + 1);
-            nextAt = now + delay.toMillis();
-        }
-        m.getHeaders().clear();
-        exchange.setProperty(OUTCOME, outcome);
-        Tracing.Attempt attempt = exchange.getProperty(TRACE, Tracing.Attempt.class);
-        if (attempt != null) attempt.end(outcome, status, reason);
-        Admission.Verdict verdict = Admission.Verdict.NONE;
-        if (result != null && result.kind() != AttemptOutcome.Kind.PERMANENT && result.kind() != AttemptOutcome.Kind.GONE) {
-            verdict = admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);
-        }
+        int latency = (int) (now - a.started());
+        Channel.Answer answer = a.channel() == null ? null
+                : a.channel().answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), now);
+        AttemptOutcome result = answer == null ? null : answer.outcome();
+        Verdict verdict = judge(a, result, now);
+        if (a.trace() != null) a.trace().end(verdict.status().value(), answer == null ? null : answer.status(), verdict.reason());
+        Admission.Verdict health = result == null || result.kind() == AttemptOutcome.Kind.PERMANENT || result.kind() == AttemptOutcome.Kind.GONE
+                ? Admission.Verdict.NONE : admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);
         // Told once: by the attempt that disabled it, not by every one failing beside it.
-        boolean disabledNow = verdict.disable() && subscriptions.disabledReason(d.subscriptionId()) == null;
-        if (disabledNow) subscriptions.disable(d.subscriptionId(), verdict.reason());
-        metrics.attempt(exchange, outcome, exchange.getProperty(CHANNEL, String.class), d.subscriptionId(), latency);
+        boolean disabledNow = health.disable() && subscriptions.disabledReason(d.subscriptionId()) == null;
+        if (disabledNow) subscriptions.disable(d.subscriptionId(), health.reason());
+        metrics.attempt(exchange, verdict.status().value(), a.channel() == null ? "none" : a.subscription().channel(),
+                d.subscriptionId(), latency);
+
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
-                d.attempt(), started, latency, status, excerpt, "succeeded".equals(outcome) ? null : reason, outcome, nextAt,
+                d.attempt(), a.started(), latency, answer == null ? null : answer.status(), answer == null ? null : answer.excerpt(),
+                verdict.status() == DeliveryStatus.SUCCEEDED ? null : verdict.reason(), verdict.status().value(), verdict.nextAt(),
                 instanceId)));
-        if (nextAt != null) {
-            exchange.setProperty(NEXT, Json.string(d.nextAttempt()));
-            exchange.setProperty(NEXT_AT, nextAt);
-        }
-        List<String> operational = new ArrayList<>();
-        if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
-            operational.add(OperationalEvents.subscriptionDisabled(d, reason));
-        }
-        if (disabledNow) {
-            operational.add(OperationalEvents.subscriptionDisabled(d, verdict.reason()));
-        }
-        if ("dead".equals(outcome) && !OperationalEvents.isOperational(d.event().path("type").asText())) {
-            operational.add(OperationalEvents.deliveryDead(d, reason));
-        }
-        exchange.setProperty(OPERATIONAL_EVENTS, operational.isEmpty() ? null : operational);
-        if (d.orderingKey() != null && nextAt == null) {
-            lanes.leave(d.subscriptionId(), d.orderingKey(), d.id(), now).ifPresent(next -> exchange.setProperty(WAKE, next));
-        }
-        if ("dead".equals(outcome)) {
-            exchange.setProperty(DEAD, Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), reason, now,
-                    Json.MAPPER.valueToTree(d))));
-            LOG.warn("Delivery {} of event {} to {} is dead: {}", d.id(), d.eventId(), d.subscriptionId(), reason);
-        } else if (nextAt != null) {
-            LOG.info("Delivery {} to {} attempt {} failed ({}); next attempt in {} ms", d.id(), d.subscriptionId(),
-                    d.attempt(), reason, nextAt - now);
-        } else {
-            LOG.debug("Delivery {} to {} succeeded on attempt {} in {} ms", d.id(), d.subscriptionId(), d.attempt(), latency);
-        }
+        exchange.setProperty(DeliverRoute.THEN, followUps(d, result, verdict, disabledNow ? health.reason() : null, now));
+        log(d, verdict, latency, now);
     }
 
+    /** What the answer means for this delivery. */
+    private Verdict judge(Attempt a, AttemptOutcome result, long now) throws Exception {
+        Delivery d = a.delivery();
+        Subscription s = a.subscription();
+        if (result == null) return new Verdict(DeliveryStatus.DEAD, a.noCallReason(), null);
+        return switch (result.kind()) {
+            case SUCCESS -> new Verdict(DeliveryStatus.SUCCEEDED, null, null);
+            case PERMANENT -> new Verdict(DeliveryStatus.DEAD, result.reason(), null);
+            case GONE -> {
+                subscriptions.disable(d.subscriptionId(), result.reason() + " (" + s.url() + ")");
+                yield new Verdict(DeliveryStatus.DEAD, result.reason(), null);
+            }
+            case RETRY -> {
+                if (s.retry().exhaustedAfter(d.scheduled())) {
+                    yield new Verdict(DeliveryStatus.DEAD, "gave up after " + d.scheduled() + " attempt(s) (the schedule is "
+                            + s.retry() + "); last: " + result.reason(), null);
+                }
+                Duration delay = result.retryAfter() != null
+                        ? (result.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : result.retryAfter())
+                        : s.retry().delayBefore(d.scheduled() + 1);
+                yield new Verdict(DeliveryStatus.RETRYING, result.reason(), now + delay.toMillis());
+            }
+        };
+    }
+
+    /**
+     * What the route sends after the attempt record, in the same transaction: the next attempt
+     * (scheduled by the broker), or the dead letter; the next delivery of its ordering lane, parked
+     * until this one finished; and Herald's own events about it.
+     */
+    private List<DeliverRoute.FollowUp> followUps(Delivery d, AttemptOutcome result, Verdict verdict, String disabledReason, long now)
+            throws Exception {
+        List<DeliverRoute.FollowUp> then = new ArrayList<>(2);
+        if (verdict.status() == DeliveryStatus.RETRYING) {
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, Json.string(d.nextAttempt()),
+                    Map.of("_AMQ_SCHED_DELIVERY", verdict.nextAt())));
+        } else if (verdict.status() == DeliveryStatus.DEAD) {
+            String dead = Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), verdict.reason(), now,
+                    Json.MAPPER.valueToTree(d)));
+            // Named by the delivery, so a replay can take this copy off herald.dead.
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.DEAD, dead, Map.of("herald_delivery_id", d.id())));
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.LOG, dead));
+        }
+        if (d.orderingKey() != null && verdict.nextAt() == null) {
+            lanes.leave(d.subscriptionId(), d.orderingKey(), d.id(), now)
+                    .ifPresent(next -> then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, next)));
+        }
+        if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, verdict.reason())));
+        }
+        if (disabledReason != null) {
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, disabledReason)));
+        }
+        if (verdict.status() == DeliveryStatus.DEAD && !OperationalEvents.isOperational(d.event().path("type").asText())) {
+            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, verdict.reason())));
+        }
+        return then;
+    }
+
+    /** The route's split step: one follow-up becomes the message, its queue named by CamelJmsDestinationName. */
+    public void followUp(Exchange exchange) {
+        Message m = exchange.getMessage();
+        DeliverRoute.FollowUp f = m.getBody(DeliverRoute.FollowUp.class);
+        m.getHeaders().clear();
+        m.getHeaders().putAll(f.headers());
+        m.setHeader(JmsConstants.JMS_DESTINATION_NAME, f.queue());
+        m.setBody(f.body());
+    }
+
+    private static void log(Delivery d, Verdict verdict, int latency, long now) {
+        switch (verdict.status()) {
+            case DEAD -> LOG.warn("Delivery {} of event {} to {} is dead: {}", d.id(), d.eventId(), d.subscriptionId(), verdict.reason());
+            case RETRYING -> LOG.info("Delivery {} to {} attempt {} failed ({}); next attempt in {} ms", d.id(), d.subscriptionId(),
+                    d.attempt(), verdict.reason(), verdict.nextAt() - now);
+            default -> LOG.debug("Delivery {} to {} succeeded on attempt {} in {} ms", d.id(), d.subscriptionId(), d.attempt(), latency);
+        }
+    }
 }

@@ -94,8 +94,8 @@ public final class RouteDryRun {
         headers.remove(Exchange.HTTP_METHOD);
         switch (s.channel()) {
             case "webhook", "slack" -> out.printf("  POST %s%n", s.channel().equals("slack") ? "(the Slack webhook URL)" : target);
-            case "kafka" -> out.printf("  to Kafka topic %s at %s%n", exchange.getProperty(Channel.KAFKA_TOPIC), exchange.getProperty(Channel.KAFKA_BROKERS));
-            case "endpoint" -> out.printf("  to %s%n", exchange.getProperty(Channel.ENDPOINT_URI));
+            case "kafka" -> out.printf("  to Kafka topic %s at %s%n", s.parameters().get("topic"), s.parameters().get("brokers"));
+            case "endpoint" -> out.printf("  to %s%n", s.parameters().get("uri"));
             case "email" -> out.printf("  by SMTP to %s:%s%n", s.parameters().get("host"), s.parameters().getOrDefault("port", "587"));
             default -> { }
         }
