@@ -184,7 +184,8 @@ public final class EventFactory {
             throw new RejectedEventException("event type '" + abbreviate(type) + "' is not valid; use dot-separated words of letters, digits, '_' or '-', such as \"order.created\"");
         }
         if (time == null) {
-            time = OffsetDateTime.now(clock).toString();
+            // Instant always writes the seconds RFC 3339 requires (OffsetDateTime drops them when they are zero).
+            time = clock.instant().toString();
         } else {
             try {
                 OffsetDateTime.parse(time);

@@ -27,7 +27,7 @@ class EventFactoryTest {
     void dataWithBinaryModeHeadersBecomesACloudEvent() {
         CloudEvent e = factory.toEvent(message("{\"orderId\": \"A-1\"}", "ce-type", "order.created", "ce-source", "urn:shop",
                 "ce-id", "evt-1", "ce_subject", "A-1"));
-        assertThat(e).isEqualTo(new CloudEvent("1.0", "evt-1", "urn:shop", "order.created", "A-1", "2026-11-27T10:00Z",
+        assertThat(e).isEqualTo(new CloudEvent("1.0", "evt-1", "urn:shop", "order.created", "A-1", "2026-11-27T10:00:00Z",
                 "application/json", null, Json.tree("{\"orderId\": \"A-1\"}")));
     }
 
