@@ -42,7 +42,7 @@ class PublicVerifiersTest {
     @Test
     void duringARotationBothSecretsVerifyAndAfterItOnlyTheNewOne() throws Exception {
         requireNodeLibraries();
-        String old = dev.herald.deliver.WebhookSigner.newSecret();
+        String old = dev.herald.channel.WebhookSigner.newSecret();
         try (Receiver receiver = new Receiver();
              TestHerald herald = TestHerald.start("""
                      subscriptions:

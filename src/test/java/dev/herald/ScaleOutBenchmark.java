@@ -2,7 +2,7 @@ package dev.herald;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import dev.herald.support.HeraldProcess;
 import dev.herald.support.Postgres;
 import dev.herald.support.Receiver;

@@ -3,7 +3,7 @@ package dev.herald;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import dev.herald.http.ApiKeys;
 import dev.herald.support.Http;
 import dev.herald.support.LogCapture;

@@ -10,7 +10,7 @@ import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.AdminQueries;
-import dev.herald.store.SubscriptionHealth;
+import dev.herald.deliver.SubscriptionHealth;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import jakarta.jms.ConnectionFactory;

@@ -1,8 +1,8 @@
 package dev.herald.admin;
 
 import dev.herald.broker.BrokerDefaults;
-import dev.herald.event.RejectedInput;
-import dev.herald.event.RejectedInput.Source;
+import dev.herald.ingress.RejectedInput;
+import dev.herald.ingress.RejectedInput.Source;
 import dev.herald.http.HttpProblem;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;

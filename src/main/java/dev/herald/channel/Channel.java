@@ -1,9 +1,7 @@
 package dev.herald.channel;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.schibsted.spt.data.jslt.Expression;
-import dev.herald.deliver.AttemptOutcome;
-import dev.herald.deliver.Delivery;
-import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 
@@ -18,11 +16,23 @@ public interface Channel {
     String TARGET = "heraldTarget";
 
     /**
-     * Sets the message up for the call. {@code payload} is the event, or the subscription's transform of it.
+     * One attempt to make: the delivery's id (the partner's {@code webhook-id}), the event, the
+     * subscription's channel settings, and what to send ({@code payload}: the event, or the
+     * subscription's transform of it).
+     */
+    record Call(String deliveryId, JsonNode event, ChannelSettings settings, byte[] payload, long now) {
+        /** The event's id: the Kafka record's key when it has no ordering key. */
+        public String eventId() {
+            return event.path("id").asText();
+        }
+    }
+
+    /**
+     * Sets the message up for the call.
      *
      * @throws PermanentFailure when no attempt can succeed for this event (a template that fails on it)
      */
-    void prepare(Exchange exchange, Delivery delivery, Subscription subscription, byte[] payload, long now);
+    void prepare(Exchange exchange, Call call);
 
     /** The payload shape when the subscription declares no transform: null sends the event itself. */
     default Expression defaultShape() {

@@ -1,6 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.EmailTemplates;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -16,5 +15,14 @@ public record ChannelSettings(Map<String, String> parameters, URI url, List<byte
 
     static ChannelSettings of(Map<String, String> parameters) {
         return new ChannelSettings(Map.copyOf(parameters), null, List.of(), null, null);
+    }
+
+    /**
+     * The keys that sign a webhook sent at {@code nowMillis}: the current one, and during a rotation
+     * window ({@code previousKeyUntil}) the previous one too, so receivers can switch at their pace.
+     */
+    public List<byte[]> signingKeysAt(long nowMillis) {
+        if (signingKeys.size() > 1 && previousKeyUntil != null && nowMillis < previousKeyUntil.toEpochMilli()) return signingKeys;
+        return signingKeys.isEmpty() ? signingKeys : List.of(signingKeys.get(0));
     }
 }

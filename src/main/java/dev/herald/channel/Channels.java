@@ -3,7 +3,6 @@ package dev.herald.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.event.Json;
-import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,8 +27,8 @@ public final class Channels {
      *
      * @throws Channel.PermanentFailure when the transform fails on this event (it would on every retry)
      */
-    public byte[] payload(Subscription s, JsonNode event) {
-        Expression shape = s.transform() != null ? s.transform() : get(s.channel()).defaultShape();
+    public byte[] payload(Expression transform, String channel, JsonNode event) {
+        Expression shape = transform != null ? transform : get(channel).defaultShape();
         try {
             return Json.bytes(shape == null ? event : shape.apply(event));
         } catch (RuntimeException e) {

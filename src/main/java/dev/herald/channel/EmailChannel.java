@@ -1,9 +1,6 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.AttemptOutcome;
-import dev.herald.deliver.Delivery;
 import dev.herald.net.AddressGuard;
-import dev.herald.subscription.Subscription;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URLEncoder;
@@ -26,23 +23,23 @@ final class EmailChannel implements Channel {
     }
 
     @Override
-    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+    public void prepare(Exchange exchange, Call call) {
         Map<String, String> mail;
         try {
-            mail = s.email().render(d.event());
+            mail = call.settings().email().render(call.event());
         } catch (RuntimeException e) {
             throw new PermanentFailure("the subscription's email templates failed on this event: " + e.getMessage());
         }
         Message m = exchange.getMessage();
-        m.setHeader("From", s.parameters().get("from"));
+        m.setHeader("From", call.settings().parameters().get("from"));
         m.setHeader("To", mail.get("to"));
         if (mail.get("cc") != null && !mail.get("cc").isBlank()) m.setHeader("Cc", mail.get("cc"));
         m.setHeader("Subject", mail.get("subject"));
-        m.setHeader("X-Herald-Delivery-Id", d.id());
+        m.setHeader("X-Herald-Delivery-Id", call.deliveryId());
         boolean html = mail.containsKey("html");
         m.setBody(html ? mail.get("html") : mail.get("text"));
         if (html) m.setHeader("CamelMailAlternativeBody", mail.get("text"));
-        exchange.setProperty(TARGET, uri(s.parameters(), server(s.parameters()), html));
+        exchange.setProperty(TARGET, uri(call.settings().parameters(), server(call.settings().parameters()), html));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.EmailTemplates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

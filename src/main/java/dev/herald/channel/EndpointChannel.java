@@ -1,7 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.Delivery;
-import dev.herald.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.camel.Exchange;
@@ -19,14 +17,14 @@ final class EndpointChannel implements Channel {
     }
 
     @Override
-    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
-        String uri = s.parameters().get("uri");
+    public void prepare(Exchange exchange, Call call) {
+        String uri = call.settings().parameters().get("uri");
         var problems = targets.endpoint(uri);
         if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
         Message m = exchange.getMessage();
-        m.setBody(new String(payload, StandardCharsets.UTF_8));
-        m.setHeader("webhook-id", d.id());
-        m.setHeader(Exchange.FILE_NAME, d.id() + ".json"); // a re-made attempt rewrites the same file
+        m.setBody(new String(call.payload(), StandardCharsets.UTF_8));
+        m.setHeader("webhook-id", call.deliveryId());
+        m.setHeader(Exchange.FILE_NAME, call.deliveryId() + ".json"); // a re-made attempt rewrites the same file
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.setProperty(TARGET, uri);
     }

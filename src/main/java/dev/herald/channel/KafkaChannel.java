@@ -1,7 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.Delivery;
-import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,21 +18,21 @@ final class KafkaChannel implements Channel {
     }
 
     @Override
-    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
-        String brokers = s.parameters().get("brokers");
+    public void prepare(Exchange exchange, Call call) {
+        String brokers = call.settings().parameters().get("brokers");
         if (!brokers.equals(defaultBrokers)) {
             // A partner's own Kafka: its names may resolve elsewhere since the subscription was loaded.
             var problems = targets.kafkaBrokers(brokers);
             if (!problems.isEmpty()) throw new PermanentFailure(problems.get(0));
         }
         Message m = exchange.getMessage();
-        m.setBody(payload);
+        m.setBody(call.payload());
         // The ordering key keeps one key's events in one partition; without one, the event id.
-        m.setHeader("kafka.KEY", d.event().hasNonNull("orderingkey") ? d.event().get("orderingkey").asText() : d.eventId());
-        m.setHeader("webhook-id", d.id());
+        m.setHeader("kafka.KEY", call.event().hasNonNull("orderingkey") ? call.event().get("orderingkey").asText() : call.eventId());
+        m.setHeader("webhook-id", call.deliveryId());
         // Synchronous: the JMS transaction is bound to this thread, and the attempt counts only once
         // the Kafka broker has the record (acks=all).
-        exchange.setProperty(TARGET, "kafka:" + s.parameters().get("topic") + "?brokers=" + brokers
+        exchange.setProperty(TARGET, "kafka:" + call.settings().parameters().get("topic") + "?brokers=" + brokers
                 + "&synchronous=true&requestRequiredAcks=all&deliveryTimeoutMs=" + timeout.toMillis()
                 + "&requestTimeoutMs=" + timeout.toMillis());
     }

@@ -1,10 +1,7 @@
 package dev.herald.channel;
 
 import com.schibsted.spt.data.jslt.Expression;
-import dev.herald.deliver.AttemptOutcome;
-import dev.herald.deliver.Delivery;
 import dev.herald.net.AddressGuard;
-import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,9 +20,9 @@ final class SlackChannel extends HttpChannel {
     }
 
     @Override
-    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
-        exchange.getMessage().setBody(payload);
-        target(exchange.getMessage(), s.url());
+    public void prepare(Exchange exchange, Call call) {
+        exchange.getMessage().setBody(call.payload());
+        target(exchange.getMessage(), call.settings().url());
     }
 
     @Override

@@ -1,10 +1,6 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.AttemptOutcome;
-import dev.herald.deliver.Delivery;
-import dev.herald.deliver.WebhookSigner;
 import dev.herald.net.AddressGuard;
-import dev.herald.subscription.Subscription;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -17,14 +13,14 @@ final class WebhookChannel extends HttpChannel {
     }
 
     @Override
-    public void prepare(Exchange exchange, Delivery d, Subscription s, byte[] payload, long now) {
+    public void prepare(Exchange exchange, Call call) {
         Message m = exchange.getMessage();
-        long ts = now / 1000;
-        m.setBody(payload);
-        m.setHeader("webhook-id", d.id());
+        long ts = call.now() / 1000;
+        m.setBody(call.payload());
+        m.setHeader("webhook-id", call.deliveryId());
         m.setHeader("webhook-timestamp", Long.toString(ts));
-        m.setHeader("webhook-signature", WebhookSigner.sign(d.id(), ts, payload, s.signingKeysAt(now)));
-        target(m, s.url());
+        m.setHeader("webhook-signature", WebhookSigner.sign(call.deliveryId(), ts, call.payload(), call.settings().signingKeysAt(call.now())));
+        target(m, call.settings().url());
     }
 
     @Override

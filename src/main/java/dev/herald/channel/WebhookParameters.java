@@ -1,6 +1,5 @@
 package dev.herald.channel;
 
-import dev.herald.deliver.WebhookSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

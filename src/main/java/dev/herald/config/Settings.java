@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import dev.herald.subscription.Durations;
 
 /**
  * Typed access to Herald's settings. Every key has its default here and its documentation in

@@ -1,6 +1,5 @@
 package dev.herald.deliver;
 
-import dev.herald.store.SubscriptionHealth;
 import dev.herald.subscription.Subscription;
 import java.sql.SQLException;
 import java.util.Map;

@@ -11,7 +11,7 @@ import java.util.UUID;
  * the event and subscription ids, so it is the same across retries and re-dispatch (it is the
  * {@code webhook-id}); {@code attempt} is the number of the attempt this message asks for.
  * {@code orderingKey} is set when the subscription is ordered: the delivery waits its turn in that
- * key's lane ({@link dev.herald.store.OrderingLanes}). {@code scheduleFrom} is the attempt number at
+ * key's lane ({@link dev.herald.deliver.OrderingLanes}). {@code scheduleFrom} is the attempt number at
  * which the retry schedule (re)started: 1, or the first attempt of a replay or re-send, which gets a
  * whole schedule again while its attempt numbers keep counting.
  */

@@ -7,7 +7,6 @@ import dev.herald.event.Json;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.store.LogRecord;
 import dev.herald.store.DeliveryStatus;
-import dev.herald.store.OrderingLanes;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.trace.Tracing;
@@ -23,6 +22,7 @@ import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.herald.channel.AttemptOutcome;
 
 /**
  * The attempt model every channel shares, around the channel call in the deliver route:
@@ -105,7 +105,7 @@ public final class DeliveryAttempts {
         Tracing.Attempt trace = tracing.attempt(d.trace(), d.id(), d.subscriptionId(), d.attempt());
         Channel channel = channels.get(s.channel());
         try {
-            channel.prepare(exchange, d, s, channels.payload(s, d.event()), now);
+            channel.prepare(exchange, new Channel.Call(d.id(), d.event(), s.settings(), channels.payload(s.transform(), s.channel(), d.event()), now));
         } catch (Channel.PermanentFailure e) {
             noCall(exchange, d, s, now, e.getMessage());
             return;

@@ -5,7 +5,7 @@ import dev.herald.broker.BatchConsumer;
 import dev.herald.deliver.Delivery;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
-import dev.herald.store.OrderingLanes;
+import dev.herald.deliver.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.trace.Tracing;
 import dev.herald.subscription.Subscription;

@@ -8,7 +8,6 @@ import com.networknt.schema.SchemaId;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.herald.subscription.TypePattern;
 import dev.herald.yaml.ConfigFileException;
 import dev.herald.yaml.FileProblem;
 import dev.herald.yaml.Problems;

@@ -5,15 +5,15 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /** One database transaction: commits what {@code work} did, or rolls it back if it threw. */
-final class Tx {
+public final class Tx {
 
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
     private Tx() {}
 
-    static <T> T run(DataSource dataSource, Work<T> work) throws SQLException {
+    public static <T> T run(DataSource dataSource, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -1,12 +1,13 @@
 package dev.herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.deliver.RetrySchedule;
 import java.net.URI;
 import com.schibsted.spt.data.jslt.Expression;
-import dev.herald.deliver.EmailTemplates;
+import dev.herald.channel.ChannelSettings;
+import dev.herald.channel.EmailTemplates;
 import java.util.List;
 import java.util.Map;
+import dev.herald.event.TypePattern;
 
 /**
  * One subscription, as loaded and checked from {@code config/subscriptions.yaml}. The secret is the
@@ -19,14 +20,10 @@ public record Subscription(
         List<TypePattern> types,
         ContentFilter filter,
         String channel,
-        URI url,
-        List<byte[]> signingKeys,
-        Map<String, String> parameters,
+        ChannelSettings settings,
         Expression transform,
-        EmailTemplates email,
         RetrySchedule retry,
         boolean ordered,
-        java.time.Instant previousKeyUntil,
         Limits limits) {
 
     /** At most one delivery every {@code intervalMillis} (0: no rate limit); at most {@code maxInFlight} at once (0: no cap). */
@@ -37,16 +34,18 @@ public record Subscription(
     public Subscription(String id, String description, List<TypePattern> types, ContentFilter filter, String channel, URI url,
                         List<byte[]> signingKeys, Map<String, String> parameters, Expression transform, EmailTemplates email,
                         RetrySchedule retry, boolean ordered) {
-        this(id, description, types, filter, channel, url, signingKeys, parameters, transform, email, retry, ordered, null, Limits.NONE);
+        this(id, description, types, filter, channel, new ChannelSettings(parameters, url, signingKeys, null, email), transform, retry,
+                ordered, Limits.NONE);
     }
 
-    /**
-     * The keys that sign a webhook sent at {@code nowMillis}: the current one, and during a rotation
-     * window ({@code previousSecretUntil}) the previous one too, so receivers can switch at their pace.
-     */
-    public List<byte[]> signingKeysAt(long nowMillis) {
-        if (signingKeys.size() > 1 && previousKeyUntil != null && nowMillis < previousKeyUntil.toEpochMilli()) return signingKeys;
-        return signingKeys.isEmpty() ? signingKeys : List.of(signingKeys.get(0));
+    /** The channel's parameters as checked (no secret among them). */
+    public Map<String, String> parameters() {
+        return settings.parameters();
+    }
+
+    /** A webhook's or Slack's URL, checked. */
+    public URI url() {
+        return settings.url();
     }
 
     public boolean matches(String type, JsonNode event) {
@@ -56,8 +55,8 @@ public record Subscription(
     @Override
     public String toString() {
         // A Slack URL carries its token: only a webhook's URL is shown.
-        java.util.Map<String, String> shown = new java.util.TreeMap<>(parameters);
+        java.util.Map<String, String> shown = new java.util.TreeMap<>(parameters());
         shown.remove("password");
-        return "Subscription[" + id + " " + types + " -> " + channel + " " + ("webhook".equals(channel) ? url : shown) + "]";
+        return "Subscription[" + id + " " + types + " -> " + channel + " " + ("webhook".equals(channel) ? url() : shown) + "]";
     }
 }

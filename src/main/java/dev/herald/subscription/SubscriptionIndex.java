@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.herald.event.TypePattern;
 
 /**
  * Finds the subscriptions whose type patterns can match an event type without scanning them all:

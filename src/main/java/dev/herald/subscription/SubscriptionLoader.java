@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.channel.ParameterContext;
 import dev.herald.channel.Targets;
-import dev.herald.deliver.RetrySchedule;
 import dev.herald.yaml.ConfigFileException;
 import dev.herald.yaml.FileProblem;
 import dev.herald.yaml.Problems;

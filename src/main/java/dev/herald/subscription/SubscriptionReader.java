@@ -7,7 +7,6 @@ import com.schibsted.spt.data.jslt.Parser;
 import dev.herald.channel.ChannelContract;
 import dev.herald.channel.ChannelSettings;
 import dev.herald.channel.ParameterContext;
-import dev.herald.deliver.RetrySchedule;
 import dev.herald.yaml.DidYouMean;
 import dev.herald.yaml.Problems;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.herald.event.TypePattern;
 
 /**
  * Reads one subscription, a key at a time. Each key's reading reports its own problems and none
@@ -60,8 +60,7 @@ final class SubscriptionReader {
         if (problems.size() > before) return null;
         Subscription.Limits limits = interval == 0 && maxInFlight == 0 ? Subscription.Limits.NONE
                 : new Subscription.Limits(interval, maxInFlight, interval == 0 ? null : n.get("rateLimit").asText().trim());
-        return new Subscription(id, n.path("description").asText(null), types, filter, channel, settings.url(), settings.signingKeys(),
-                settings.parameters(), transform, settings.email(), retry, ordered, settings.previousKeyUntil(), limits);
+        return new Subscription(id, n.path("description").asText(null), types, filter, channel, settings, transform, retry, ordered, limits);
     }
 
     private static void knownKeys(JsonNode n, Problems problems) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.herald.event.TypePattern;
 
 /**
  * The subscriptions in force: the file's contents, indexed by type, plus their state (a

@@ -1,7 +1,7 @@
 package dev.herald.tools;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import dev.herald.event.Json;
 import java.io.IOException;
 import java.net.BindException;

@@ -6,12 +6,12 @@ import dev.herald.channel.Channels;
 import dev.herald.channel.Targets;
 import dev.herald.net.AddressGuard;
 import dev.herald.deliver.Delivery;
-import dev.herald.deliver.RetrySchedule;
+import dev.herald.subscription.RetrySchedule;
 import dev.herald.event.Json;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionConfigException;
 import dev.herald.subscription.SubscriptionLoader;
-import dev.herald.subscription.TypePattern;
+import dev.herald.event.TypePattern;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ public final class RouteDryRun {
         Delivery d = new Delivery(Delivery.idFor(event.get("id").asText(), s.id()), event.get("id").asText(), s.id(), 1, event);
         Exchange exchange = new DefaultExchange(camel);
         try {
-            channel.prepare(exchange, d, s, channels.payload(s, event), now);
+            channel.prepare(exchange, new Channel.Call(d.id(), event, s.settings(), channels.payload(s.transform(), s.channel(), event), now));
         } catch (RuntimeException e) {
             out.printf("+ %s: matched, but would fail for good: %s%n", s.id(), e.getMessage());
             return;

@@ -1,6 +1,6 @@
 package dev.herald.tools;
 
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;

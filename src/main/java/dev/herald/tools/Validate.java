@@ -6,7 +6,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.herald.deliver.RetrySchedule;
+import dev.herald.subscription.RetrySchedule;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.Json;
 import dev.herald.subscription.OrderingWarnings;

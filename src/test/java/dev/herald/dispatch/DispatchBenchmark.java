@@ -1,9 +1,9 @@
 package dev.herald.dispatch;
 
 import dev.herald.broker.BatchConsumer;
-import dev.herald.deliver.RetrySchedule;
+import dev.herald.subscription.RetrySchedule;
 import dev.herald.event.EventCatalog;
-import dev.herald.store.OrderingLanes;
+import dev.herald.deliver.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;

@@ -3,7 +3,6 @@ package dev.herald.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.subscription.TypePattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.herald.perf;
 
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;

@@ -2,7 +2,7 @@ package dev.herald.perf;
 
 import dev.herald.Herald;
 import dev.herald.broker.EmbeddedBroker;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import dev.herald.support.KafkaBroker;
 import dev.herald.support.TestHerald;
 import java.nio.file.Files;

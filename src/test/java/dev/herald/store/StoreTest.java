@@ -3,7 +3,7 @@ package dev.herald.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.event.Json;
-import dev.herald.support.Postgres;
+import dev.herald.support.TestStores;
 import java.nio.file.Files;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -17,12 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StoreTest {
 
     static Store open(String db) throws Exception {
-        String url = db.equals("h2")
-                ? "jdbc:h2:file:" + Files.createTempDirectory("herald-store") + "/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                : Postgres.freshSchemaUrl();
-        Store store = new Store(url, null, null, 4);
-        store.migrate();
-        return store;
+        return TestStores.open(db);
     }
 
     /** Every start says the schema version, not only the first (Flyway's own result says null when nothing ran). */

@@ -1,12 +1,12 @@
 package dev.herald.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.deliver.RetrySchedule;
 import dev.herald.event.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.herald.event.TypePattern;
 
 /**
  * Dispatch's matching cost with 10 and with 10,000 subscriptions, measured in the same run

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.channel.Targets;
-import dev.herald.deliver.RetrySchedule;
 import dev.herald.net.AddressGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ class OutboundTargetsTest {
         SubscriptionLoader loader = loader(shipped.getProperty("herald.ssrf.allow"), Set.of());
         String webhook = "channel: webhook\nparameters: {url: \"http://127.0.0.1:%d/x\", secretFile: %s}\n";
         Path secret = dir.resolve("secret");
-        Files.writeString(secret, dev.herald.deliver.WebhookSigner.newSecret());
+        Files.writeString(secret, dev.herald.channel.WebhookSigner.newSecret());
         assertThat(load(loader, webhook.formatted(9000, secret))).hasSize(1);
         // Herald's own HTTP API and management ports, and any other port on loopback, stay closed.
         for (int port : new int[] {8080, 9876, 61616}) {

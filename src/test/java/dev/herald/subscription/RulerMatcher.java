@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.event.ruler.Machine;
+import dev.herald.event.TypePattern;
 
 /**
  * AWS event-ruler standing in for {@link SubscriptionIndex} and {@link ContentFilter} together: every

@@ -3,8 +3,7 @@ package dev.herald.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.channel.ChannelContract;
-import dev.herald.deliver.RetrySchedule;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

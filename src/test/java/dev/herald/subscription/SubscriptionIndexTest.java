@@ -2,7 +2,6 @@ package dev.herald.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.deliver.RetrySchedule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import dev.herald.event.TypePattern;
 
 class SubscriptionIndexTest {
 

@@ -3,8 +3,7 @@ package dev.herald.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.deliver.RetrySchedule;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +45,7 @@ class SubscriptionLoaderTest {
         assertThat(subs).singleElement().satisfies(s -> {
             assertThat(s.ordered()).isTrue();
             assertThat(s.url().toString()).isEqualTo("https://acme.example/hooks");
-            assertThat(s.signingKeys().get(0)).isEqualTo(WebhookSigner.decodeSecret(secret));
+            assertThat(s.settings().signingKeys().get(0)).isEqualTo(WebhookSigner.decodeSecret(secret));
             assertThat(s.retry().attempts()).isEqualTo(2);
             assertThat(s.toString()).doesNotContain(secret.substring(6, 20));
         });
@@ -62,8 +61,8 @@ class SubscriptionLoaderTest {
                                  previousSecretUntil: "2030-01-01T00:00:00Z"}
                 """);
         var s = subs.get(0);
-        assertThat(s.signingKeysAt(java.time.Instant.parse("2029-12-31T23:59:59Z").toEpochMilli())).hasSize(2);
-        assertThat(s.signingKeysAt(java.time.Instant.parse("2030-01-01T00:00:00Z").toEpochMilli())).hasSize(1);
+        assertThat(s.settings().signingKeysAt(java.time.Instant.parse("2029-12-31T23:59:59Z").toEpochMilli())).hasSize(2);
+        assertThat(s.settings().signingKeysAt(java.time.Instant.parse("2030-01-01T00:00:00Z").toEpochMilli())).hasSize(1);
 
         assertThatThrownBy(() -> load("""
                 subscriptions:

@@ -2,7 +2,7 @@ package dev.herald.support;
 
 import dev.herald.Herald;
 import dev.herald.broker.EmbeddedBroker;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;

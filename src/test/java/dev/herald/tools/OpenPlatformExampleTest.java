@@ -24,7 +24,7 @@ class OpenPlatformExampleTest {
         Path secret = Path.of("data/demo-webhook.secret");
         if (!Files.exists(secret)) {
             Files.createDirectories(secret.getParent());
-            Files.writeString(secret, dev.herald.deliver.WebhookSigner.newSecret());
+            Files.writeString(secret, dev.herald.channel.WebhookSigner.newSecret());
         }
     }
 

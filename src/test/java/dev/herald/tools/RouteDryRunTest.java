@@ -3,7 +3,7 @@ package dev.herald.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.deliver.Delivery;
-import dev.herald.deliver.WebhookSigner;
+import dev.herald.channel.WebhookSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -21,7 +21,7 @@ class ValidateTest {
         Path demoSecret = Path.of("data/demo-webhook.secret");
         if (!Files.exists(demoSecret)) {
             Files.createDirectories(demoSecret.getParent());
-            Files.writeString(demoSecret, dev.herald.deliver.WebhookSigner.newSecret());
+            Files.writeString(demoSecret, dev.herald.channel.WebhookSigner.newSecret());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Validate.run(Path.of("."), new PrintStream(out, true, StandardCharsets.UTF_8));

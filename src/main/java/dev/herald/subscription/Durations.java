@@ -1,4 +1,4 @@
-package dev.herald.config;
+package dev.herald.subscription;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

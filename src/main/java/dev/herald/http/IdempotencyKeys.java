@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.http;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,5 @@
-package dev.herald.deliver;
+package dev.herald.subscription;
 
-import dev.herald.config.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package dev.herald.deliver;
+package dev.herald.channel;
 
 import jakarta.mail.MessagingException;
 import java.net.ConnectException;

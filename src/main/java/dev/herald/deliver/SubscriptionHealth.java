@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.deliver;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import dev.herald.store.Tx;
 
 /**
  * The store side of circuit breaking and rate limits: per-subscription rows every instance shares.

@@ -1,4 +1,4 @@
-package dev.herald.event;
+package dev.herald.ingress;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,8 +1,7 @@
-package dev.herald.config;
+package dev.herald.deliver;
 
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.broker.Publisher;
-import dev.herald.store.OrderingLanes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * head finished in the store but its process died before the broker commit that carried the wake.
  * Rare; without this the lane would wait forever.
  */
-final class LaneSweeper implements Runnable {
+public final class LaneSweeper implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LaneSweeper.class);
 
@@ -19,13 +18,13 @@ final class LaneSweeper implements Runnable {
     private final Publisher publisher;
     private final long afterMillis;
 
-    LaneSweeper(OrderingLanes lanes, Publisher publisher, long afterMillis) {
+    public LaneSweeper(OrderingLanes lanes, Publisher publisher, long afterMillis) {
         this.lanes = lanes;
         this.publisher = publisher;
         this.afterMillis = afterMillis;
     }
 
-    long periodMillis() {
+    public long periodMillis() {
         return Math.max(1000, afterMillis / 2);
     }
 

@@ -1,4 +1,4 @@
-package dev.herald.subscription;
+package dev.herald.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,9 @@
-package dev.herald.event;
+package dev.herald.ingress;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.StreamCache;
+import dev.herald.event.EventFactory;
+import dev.herald.event.RejectedEventException;
 
 /**
  * The size limit of every ingress, checked before an integrator's route does anything with the

@@ -1,4 +1,4 @@
-package dev.herald.deliver;
+package dev.herald.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mustachejava.DefaultMustacheFactory;

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.herald.store.Store;
+import dev.herald.support.TestStores;
 
 /** Lane semantics, identical on H2 and PostgreSQL. */
 class OrderingLanesTest {
@@ -17,7 +19,7 @@ class OrderingLanesTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void onlyTheHeadGoesAndFinishingWakesTheNext(String db) throws Exception {
-        try (Store store = StoreTest.open(db)) {
+        try (Store store = TestStores.open(db)) {
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             assertThat(lanes.enter("s", "A", "a1")).isEqualTo(1);
             assertThat(lanes.enter("s", "A", "a2")).isEqualTo(2);
@@ -41,7 +43,7 @@ class OrderingLanesTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aParkedHeadNobodyWokeIsFoundBySweeping(String db) throws Exception {
-        try (Store store = StoreTest.open(db)) {
+        try (Store store = TestStores.open(db)) {
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             lanes.enter("s", "A", "a1");
             lanes.enter("s", "A", "a2");
@@ -60,7 +62,7 @@ class OrderingLanesTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void concurrentEntriesGetDistinctPlaces(String db) throws Exception {
-        try (Store store = StoreTest.open(db)) {
+        try (Store store = TestStores.open(db)) {
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<Long>> seqs = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.herald.subscription;
+package dev.herald.event;
 
 import java.util.regex.Pattern;
 

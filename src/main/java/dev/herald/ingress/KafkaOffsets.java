@@ -1,4 +1,4 @@
-package dev.herald.event;
+package dev.herald.ingress;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;

@@ -1,4 +1,4 @@
-package dev.herald.deliver;
+package dev.herald.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,8 @@
-package dev.herald.deliver;
+package dev.herald.channel;
 
-import static dev.herald.deliver.AttemptOutcome.Kind.GONE;
-import static dev.herald.deliver.AttemptOutcome.Kind.RETRY;
-import static dev.herald.deliver.AttemptOutcome.Kind.SUCCESS;
+import static dev.herald.channel.AttemptOutcome.Kind.GONE;
+import static dev.herald.channel.AttemptOutcome.Kind.RETRY;
+import static dev.herald.channel.AttemptOutcome.Kind.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.herald.store;
+package dev.herald.deliver;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import dev.herald.store.Tx;
 
 /**
  * Per-key ordering for subscriptions that ask for it. A lane is one subscription and one ordering

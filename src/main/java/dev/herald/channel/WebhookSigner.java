@@ -1,4 +1,4 @@
-package dev.herald.deliver;
+package dev.herald.channel;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,8 @@
-package dev.herald.event;
+package dev.herald.ingress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
+import dev.herald.event.RejectedEventException;
 
 /** Turns the exception that rejected an input into one line a person can act on. */
 public final class RejectReason {
