@@ -16,13 +16,16 @@ import org.apache.camel.main.Main;
 public final class Herald {
 
     public static final String DEFAULT_CONFIG = "file:config/application.properties";
+    /** config/application.properties as the jar carries it: every setting's default. */
+    public static final String DEFAULTS = "classpath:herald/application.properties";
 
     private final Main main;
 
     public Herald(Map<String, String> overrides) {
         main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(
-                overrides.getOrDefault("herald.config", DEFAULT_CONFIG));
+        // The first location that has a key wins; the settings file shipped in the jar comes last, so a
+        // file that leaves a setting out (an older copy, an example's) gets its documented default.
+        main.setDefaultPropertyPlaceholderLocation(overrides.getOrDefault("herald.config", DEFAULT_CONFIG) + "," + DEFAULTS);
         Properties props = new Properties();
         props.putAll(overrides);
         main.setOverrideProperties(props);

@@ -18,32 +18,31 @@ final class BrokerSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerSetup.class);
 
-    /** The addresses legacy producers may send to unless herald.broker.ingress-addresses says otherwise. */
-    static final String DEFAULT_INGRESS = "legacy.#,erp.#";
-
     private BrokerSetup() {}
 
     static EmbeddedBroker embedded(Settings cfg, Path dataDir) throws IOException {
-        EmbeddedBroker.Listener listener = new EmbeddedBroker.Listener(cfg.string("herald.broker.host", "127.0.0.1"),
-                cfg.integer("herald.broker.port", 61616), tls(cfg));
+        EmbeddedBroker.Listener listener = new EmbeddedBroker.Listener(cfg.string("herald.broker.host"),
+                cfg.integer("herald.broker.port"), tls(cfg));
         BrokerLogins logins = new BrokerLogins(
                 // Herald's own password lives in this process only, unless an operator sets one (to log in as Herald).
-                new BrokerLogins.Login(cfg.string("herald.broker.user", BrokerRoles.HERALD),
+                // No user named: Herald's role's name.
+                new BrokerLogins.Login(cfg.optional("herald.broker.user").orElse(BrokerRoles.HERALD),
                         cfg.optional("herald.broker.password").orElseGet(BrokerLogins::newPassword),
                         cfg.optional("herald.broker.password").isPresent() ? "from herald.broker.password" : "in memory only"),
                 login(cfg, dataDir, "producer"),
                 login(cfg, dataDir, "operator"));
-        return new EmbeddedBroker(dataDir, listener, cfg.integer("herald.broker.journal-buffer-timeout-ns", 200_000), logins,
-                ingress(cfg));
+        int bufferTimeoutNanos = (int) cfg.duration("herald.broker.journal-buffer-timeout", "herald.broker.journal-buffer-timeout-ns",
+                java.time.temporal.ChronoUnit.NANOS).toNanos();
+        return new EmbeddedBroker(dataDir, listener, bufferTimeoutNanos, logins, ingress(cfg));
     }
 
     static List<String> ingress(Settings cfg) {
-        return BrokerRoles.ingress(cfg.string("herald.broker.ingress-addresses", DEFAULT_INGRESS));
+        return BrokerRoles.ingress(cfg.string("herald.broker.ingress-addresses"));
     }
 
     /** herald.broker.&lt;who&gt;-user / -password; without a password, the one in data/broker-&lt;who&gt;.password (made on first start). */
     private static BrokerLogins.Login login(Settings cfg, Path dataDir, String who) throws IOException {
-        String user = cfg.string("herald.broker." + who + "-user", who);
+        String user = cfg.string("herald.broker." + who + "-user");
         var set = cfg.optional("herald.broker." + who + "-password");
         if (set.isPresent()) return new BrokerLogins.Login(user, set.get(), "from herald.broker." + who + "-password");
         Path file = dataDir.resolve("broker-" + who + ".password");

@@ -80,22 +80,18 @@ final class InstanceGuard extends ServiceSupport {
     static List<Port> ports(Settings cfg) {
         List<Port> ports = new ArrayList<>();
         if (cfg.optional("herald.broker.url").isEmpty()) {
-            ports.add(new Port(cfg.string("herald.broker.host", "127.0.0.1"), cfg.integer("herald.broker.port", 61616), "herald.broker.port"));
+            ports.add(new Port(cfg.string("herald.broker.host"), cfg.integer("herald.broker.port"), "herald.broker.port"));
         }
-        if (cfg.string("camel.server.enabled", "false").equals("true")) {
-            ports.add(camelPort(cfg, "camel.server", 8080, "herald.http.port"));
-        }
-        if (cfg.string("camel.management.enabled", "false").equals("true")) {
-            ports.add(camelPort(cfg, "camel.management", 9876, "herald.management.port"));
-        }
+        if (cfg.bool("camel.server.enabled")) ports.add(camelPort(cfg, "camel.server", "herald.http.port"));
+        if (cfg.bool("camel.management.enabled")) ports.add(camelPort(cfg, "camel.management", "herald.management.port"));
         return ports;
     }
 
     /** Camel's server binds camel.*.port; config/application.properties sets it from Herald's setting, which a user changes. */
-    private static Port camelPort(Settings cfg, String prefix, int defaultPort, String heraldSetting) {
-        int port = cfg.integer(prefix + ".port", defaultPort);
+    private static Port camelPort(Settings cfg, String prefix, String heraldSetting) {
+        int port = cfg.integer(prefix + ".port");
         boolean fromHerald = cfg.optional(heraldSetting).map(v -> v.equals(Integer.toString(port))).orElse(false);
-        return new Port(cfg.string(prefix + ".host", "0.0.0.0"), port, fromHerald ? heraldSetting : prefix + ".port");
+        return new Port(cfg.string(prefix + ".host"), port, fromHerald ? heraldSetting : prefix + ".port");
     }
 
     /** Whether something listens on the port already: a quick bind, closed at once. */

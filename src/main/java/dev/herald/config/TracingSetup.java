@@ -30,7 +30,7 @@ final class TracingSetup {
         var endpoint = cfg.optional("herald.tracing.otlp-endpoint");
         if (endpoint.isEmpty()) return Tracing.off();
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder()
-                .put("service.name", cfg.string("herald.tracing.service-name", "herald"))
+                .put("service.name", cfg.string("herald.tracing.service-name"))
                 .put("service.instance.id", instanceId).build()));
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder().setResource(resource)
                 .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(endpoint.get()).build()).build())

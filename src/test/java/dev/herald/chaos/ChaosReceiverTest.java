@@ -47,7 +47,7 @@ class ChaosReceiverTest {
         int events = 40;
         try (Receiver receiver = new Receiver();
              TestHerald herald = TestHerald.start("subscriptions:\n" + sub("fast", receiver.url("/fast")) + sub("slow", receiver.url("/slow")),
-                     Map.of("camel.main.shutdown-timeout", "2", "herald.deliver.timeout-ms", "8000"))) {
+                     Map.of("camel.main.shutdown-timeout", "2", "herald.deliver.timeout", "8s"))) {
             for (int i = 0; i < 200; i++) receiver.script("/slow", Response.hang(5000));
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             // Baseline: the fast partner alone.
