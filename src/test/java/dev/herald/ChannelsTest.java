@@ -5,30 +5,32 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
+import dev.herald.support.HeraldExtension;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
-import dev.herald.support.TestHerald;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The endpoint channel, payload shaping with JSLT, and Herald's operational events. */
 class ChannelsTest {
 
-    static Receiver receiver;
-    static TestHerald herald;
-    static Path outDir;
+    static final Path outDir = tempDir();
 
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new Receiver();
-        outDir = Files.createTempDirectory("herald-out");
-        herald = TestHerald.start("""
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("herald-out");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @RegisterExtension
+    static final HeraldExtension env = new HeraldExtension(receiver -> """
                 subscriptions:
                   - id: to-queue
                     types: ["order.*"]
@@ -56,20 +58,14 @@ class ChannelsTest {
                     types: ["herald.*"]
                     channel: endpoint
                     parameters: {uri: "jms:queue:ops.alerts"}
-                """.formatted(outDir, receiver.url("/gone")), Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        herald.close();
-        receiver.close();
-    }
+                """.formatted(outDir, receiver.url("/gone")),
+            Map.of());
 
     @Test
     void anEndpointGetsTheEventShapedByItsTransform() throws Exception {
         send("queue", "Q-1", 12.5);
-        await().atMost(Duration.ofSeconds(15)).until(() -> !herald.browse("partner.out").isEmpty());
-        JsonNode shaped = Json.tree(herald.browse("partner.out").get(0).get("body"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !env.herald().browse("partner.out").isEmpty());
+        JsonNode shaped = Json.tree(env.herald().browse("partner.out").get(0).get("body"));
         assertThat(shaped).isEqualTo(Json.tree("{\"order\": \"Q-1\", \"kind\": \"order.created\", \"total\": 1250.0}"));
     }
 
@@ -89,21 +85,21 @@ class ChannelsTest {
     void aTransformThatFailsOnAnEventIsAPermanentFailureWithItsReason() throws Exception {
         send("broken", "BAD", 1);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(herald.query("select a.outcome, a.error, d.status from attempts a join deliveries d on d.id = a.delivery_id"
+                assertThat(env.herald().query("select a.outcome, a.error, d.status from attempts a join deliveries d on d.id = a.delivery_id"
                         + " where d.subscription_id = 'shaping-fails'")).singleElement().satisfies(r -> {
                     assertThat(r.get("outcome")).isEqualTo("dead");
                     assertThat((String) r.get("error")).contains("transform failed").contains("cannot shape order BAD");
                 }));
-        assertThat(herald.browse("never")).isEmpty();
+        assertThat(env.herald().browse("never")).isEmpty();
     }
 
     @Test
     void disablingASubscriptionAndADeadDeliveryAreEventsAnOperatorCanSubscribeTo() throws Exception {
-        receiver.script("/gone", Response.of(410));
+        env.receiver().script("/gone", Response.of(410));
         send("gone", "G-1", 1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> herald.browse("ops.alerts").stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> env.herald().browse("ops.alerts").stream()
                 .filter(m -> m.get("body").contains("goes-away")).count() >= 2);
-        List<JsonNode> alerts = herald.browse("ops.alerts").stream().map(m -> Json.tree(m.get("body"))).toList();
+        List<JsonNode> alerts = env.herald().browse("ops.alerts").stream().map(m -> Json.tree(m.get("body"))).toList();
         assertThat(alerts).anySatisfy(e -> {
             assertThat(e.path("type").asText()).isEqualTo("herald.subscription.disabled");
             assertThat(e.path("data").path("subscriptionId").asText()).isEqualTo("goes-away");
@@ -118,6 +114,6 @@ class ChannelsTest {
     }
 
     private static void send(String scenario, String orderId, double total) throws Exception {
-        herald.send("legacy.orders", Json.string(Map.of("orderId", orderId, "status", "created", "scenario", scenario, "total", total)));
+        env.herald().send("legacy.orders", Json.string(Map.of("orderId", orderId, "status", "created", "scenario", scenario, "total", total)));
     }
 }

@@ -28,8 +28,8 @@ class DurableRetryTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> herald.broker().messageCount("herald.deliveries") == 1);
 
             herald.stopHerald();
-            Thread.sleep(1000);
-            assertThat(receiver.requests("/later")).hasSize(1);
+            await("nothing is sent while Herald is down").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                    .until(() -> receiver.requests("/later").size() == 1);
             herald.restart();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/later").size() == 2);

@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.event.Json;
 import dev.herald.support.LogCapture;
-import dev.herald.support.Receiver;
-import dev.herald.support.TestHerald;
+import dev.herald.support.HeraldExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * herald.accept.max-event-bytes holds at every JMS ingress before the integrator's route parses
@@ -23,42 +21,32 @@ import org.junit.jupiter.api.Test;
 class IngressLimitsTest {
 
     static final int LIMIT = 262_144;
-    static Receiver receiver;
-    static TestHerald herald;
 
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new Receiver();
-        herald = TestHerald.start("""
+    @RegisterExtension
+    static final HeraldExtension env = new HeraldExtension(receiver -> """
                 subscriptions:
                   - id: limits
                     types: ["order.*", "erp.order.*"]
                     channel: webhook
                     parameters: {url: "%s", secretFile: SECRET_FILE}
-                """.formatted(receiver.url("/limits")), Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        herald.close();
-        receiver.close();
-    }
+                """.formatted(receiver.url("/limits")),
+            Map.of());
 
     @Test
     void tooLargeJsonAndXmlAreRejectedBeforeParsingAndNothingOfThemIsLogged() throws Exception {
         try (LogCapture log = new LogCapture()) {
             for (int size : new int[] {300_000, 5_000_000}) {
                 String marker = "JSONPAYLOAD" + size;
-                herald.send("legacy.orders", json("BIG-" + size, marker, size));
+                env.herald().send("legacy.orders", json("BIG-" + size, marker, size));
                 String xmlMarker = "XMLPAYLOAD" + size;
-                herald.send("erp.orders", xml("X-BIG-" + size, xmlMarker, size));
+                env.herald().send("erp.orders", xml("X-BIG-" + size, xmlMarker, size));
             }
-            herald.send("legacy.orders", json("SMALL-1", "small", 100));
-            herald.send("erp.orders", xml("X-SMALL-1", "small", 100));
+            env.herald().send("legacy.orders", json("SMALL-1", "small", 100));
+            env.herald().send("erp.orders", xml("X-SMALL-1", "small", 100));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> subjects().containsAll(List.of("SMALL-1", "X-SMALL-1")));
             // Reasons and sizes only: a failure message must not print megabytes.
-            List<String> rejected = await().atMost(Duration.ofSeconds(10)).until(() -> herald.browse("herald.rejected").stream()
+            List<String> rejected = await().atMost(Duration.ofSeconds(10)).until(() -> env.herald().browse("herald.rejected").stream()
                     .filter(m -> m.get("herald_reason").contains("the limit is"))
                     .map(m -> m.get("herald_route") + ": " + m.get("body").length() + " chars kept; " + m.get("herald_reason")).toList(),
                     l -> l.size() >= 4);
@@ -77,8 +65,8 @@ class IngressLimitsTest {
     @Test
     void anEventJustUnderTheLimitIsDispatchedAndDeliveredOnTheFirstTry() throws Exception {
         try (LogCapture log = new LogCapture()) {
-            herald.send("legacy.orders", json("NEAR-1", "near", LIMIT - 2_000));
-            var r = await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/limits").stream()
+            env.herald().send("legacy.orders", json("NEAR-1", "near", LIMIT - 2_000));
+            var r = await().atMost(Duration.ofSeconds(30)).until(() -> env.receiver().requests("/limits").stream()
                     .filter(x -> x.bodyText().contains("NEAR-1")).findFirst(), java.util.Optional::isPresent).get();
             assertThat(Json.tree(r.bodyText()).path("data").path("pad").asText()).hasSizeGreaterThan(LIMIT - 3_000);
             assertThat(log.text()).as("no dispatch failed on the way").doesNotContain("rolled back").doesNotContain("Exception");
@@ -92,16 +80,16 @@ class IngressLimitsTest {
     @Test
     void routesParseJsonWithHeraldsLimitsAndQuoteLittleOfTheInput() throws Exception {
         String deep = "{\"orderId\": \"DEEP-1\", \"status\": \"created\", \"x\": " + "[".repeat(100) + "]".repeat(100) + "}";
-        herald.send("legacy.orders", deep);
-        herald.send("legacy.orders", "SECRETCUSTOMERNAMEANDADDRESSINCLEARTEXT and more");
-        List<String> reasons = await().atMost(Duration.ofSeconds(15)).until(() -> herald.browse("herald.rejected").stream()
+        env.herald().send("legacy.orders", deep);
+        env.herald().send("legacy.orders", "SECRETCUSTOMERNAMEANDADDRESSINCLEARTEXT and more");
+        List<String> reasons = await().atMost(Duration.ofSeconds(15)).until(() -> env.herald().browse("herald.rejected").stream()
                 .map(m -> m.get("herald_reason")).filter(r -> r.contains("not valid JSON")).toList(), l -> l.size() >= 2);
         assertThat(reasons).anyMatch(r -> r.contains("nesting depth"));
         assertThat(reasons).noneMatch(r -> r.contains("ADDRESSINCLEARTEXT")).anyMatch(r -> r.contains("Unrecognized token 'SECRET"));
     }
 
     static List<String> subjects() {
-        return receiver.requests("/limits").stream().map(r -> Json.tree(r.bodyText()).path("subject").asText()).toList();
+        return env.receiver().requests("/limits").stream().map(r -> Json.tree(r.bodyText()).path("subject").asText()).toList();
     }
 
     /** An order of about {@code size} bytes, its padding made of {@code marker}. */

@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
+import dev.herald.support.HeraldExtension;
 import dev.herald.support.Receiver;
 import dev.herald.support.Receiver.Response;
-import dev.herald.support.TestHerald;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-key ordering: customer A's first order fails twice at both receivers. The ordered
@@ -22,13 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class OrderingTest {
 
-    static Receiver receiver;
-    static TestHerald herald;
-
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new Receiver();
-        herald = TestHerald.start("""
+    @RegisterExtension
+    static final HeraldExtension env = new HeraldExtension(receiver -> """
                 subscriptions:
                   - id: ordered
                     types: ["order.*"]
@@ -41,28 +35,22 @@ class OrderingTest {
                     channel: webhook
                     parameters: {url: "%s", secretFile: SECRET_FILE}
                     retry: [0s, 1s, 1s, 1s]
-                """.formatted(receiver.url("/ordered"), receiver.url("/unordered")), Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        herald.close();
-        receiver.close();
-    }
+                """.formatted(receiver.url("/ordered"), receiver.url("/unordered")),
+            Map.of());
 
     @Test
     void aFailingDeliveryHoldsBackOnlyLaterDeliveriesOfItsKey() throws Exception {
-        receiver.script("/ordered", "\"A-1\"", Response.of(500), Response.of(500));
-        receiver.script("/unordered", "\"A-1\"", Response.of(500), Response.of(500));
+        env.receiver().script("/ordered", "\"A-1\"", Response.of(500), Response.of(500));
+        env.receiver().script("/unordered", "\"A-1\"", Response.of(500), Response.of(500));
         for (String[] o : new String[][] {{"A-1", "A"}, {"A-2", "A"}, {"A-3", "A"}, {"B-1", "B"}, {"B-2", "B"}}) {
             // JMSXGroupID keeps one customer's messages in order through the ingress route's consumers.
-            herald.send("legacy.orders", Json.string(Map.of("orderId", o[0], "status", "created", "customer", Map.of("id", o[1]))),
+            env.herald().send("legacy.orders", Json.string(Map.of("orderId", o[0], "status", "created", "customer", Map.of("id", o[1]))),
                     Map.of("JMSXGroupID", o[1]));
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/ordered").size() >= 7
-                && receiver.requests("/unordered").size() >= 7);
-        List<Receiver.Request> ordered = receiver.requests("/ordered");
+        await().atMost(Duration.ofSeconds(20)).until(() -> env.receiver().requests("/ordered").size() >= 7
+                && env.receiver().requests("/unordered").size() >= 7);
+        List<Receiver.Request> ordered = env.receiver().requests("/ordered");
         assertThat(ordered).extracting(OrderingTest::orderId).filteredOn(id -> id.startsWith("A"))
                 .containsExactly("A-1", "A-1", "A-1", "A-2", "A-3");
         assertThat(ordered).extracting(r -> r.header("content-type")).doesNotContainNull();
@@ -76,17 +64,17 @@ class OrderingTest {
         assertThat(aFirstFailure).isLessThan(aSuccess);
 
         // The unordered subscription, same failures: A's later orders did not wait for A-1.
-        List<Receiver.Request> unordered = receiver.requests("/unordered");
+        List<Receiver.Request> unordered = env.receiver().requests("/unordered");
         assertThat(at(unordered, "A-2", 0)).isLessThan(at(unordered, "A-1", 1));
         assertThat(at(unordered, "A-3", 0)).isLessThan(at(unordered, "A-1", 1));
 
         // Every lane is empty once everything is delivered.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(herald.query("select delivery_id from lane_deliveries")).isEmpty();
-            assertThat(herald.query("select ordering_key from ordering_lanes")).isEmpty();
+            assertThat(env.herald().query("select delivery_id from lane_deliveries")).isEmpty();
+            assertThat(env.herald().query("select ordering_key from ordering_lanes")).isEmpty();
         });
-        Thread.sleep(500);
-        assertThat(receiver.requests("/ordered")).hasSize(7);
+        // And nothing more arrives: every delivery went once.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> env.receiver().requests("/ordered").size() == 7);
     }
 
     private static String orderId(Receiver.Request r) {

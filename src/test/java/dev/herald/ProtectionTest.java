@@ -44,7 +44,8 @@ class ProtectionTest {
 
             // 3 failures open the circuit; then about one probe a second, not 4 deliveries x 10 ms retries.
             await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests("/flaky").size() >= 3);
-            Thread.sleep(2500);
+            await("while open, about one probe a second").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> receiver.requests("/flaky").size() <= 7);
             int during = receiver.requests("/flaky").size();
             assertThat(during).as("attempts while open").isBetween(3, 7);
             List<Map<String, Object>> open = herald.query("select consecutive_failures, open_until from subscription_health where subscription_id = 'flaky'");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.event.Json;
+import dev.herald.support.LogCapture;
 import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.nio.file.Files;
@@ -45,9 +46,12 @@ class RouteReloadTest {
             });
 
             // A broken edit: the route as it was keeps serving.
-            Files.writeString(route, original.replace("- to: direct:herald-accept", "- too: direct:herald-accept")
-                    .replace("urn:legacy:shop-orders", "urn:legacy:shop-orders-v2"));
-            Thread.sleep(4000);
+            try (LogCapture logs = new LogCapture()) {
+                Files.writeString(route, original.replace("- to: direct:herald-accept", "- too: direct:herald-accept")
+                        .replace("urn:legacy:shop-orders", "urn:legacy:shop-orders-v2"));
+                await("the watcher tries the broken edit and refuses it").atMost(Duration.ofSeconds(20))
+                        .until(() -> logs.text().contains("Error reloading routes from file: " + route + " due to: Unknown node id: too"));
+            }
             herald.send("legacy.orders", Json.string(Map.of("orderId", "RR-broken", "status", "created")));
             await().atMost(Duration.ofSeconds(15)).until(() -> source(receiver, "RR-broken") != null);
 

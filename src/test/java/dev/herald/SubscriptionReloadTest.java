@@ -63,7 +63,7 @@ class SubscriptionReloadTest {
             }
 
             Files.writeString(file, onlyA);
-            Thread.sleep(1500);
+            Thread.sleep(1500); // the load runs on for a moment with B gone
             running.set(false);
             load.get();
             int total = sent.get();

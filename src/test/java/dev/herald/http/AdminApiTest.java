@@ -8,30 +8,24 @@ import dev.herald.deliver.Delivery;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
 import dev.herald.support.Http;
-import dev.herald.support.Receiver;
+import dev.herald.support.HeraldExtension;
 import dev.herald.support.Receiver.Response;
-import dev.herald.support.TestHerald;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin API against a running Herald: reading what happened, replays, re-sends, subscriptions. */
 class AdminApiTest {
 
     static final String ADMIN_KEY = ApiKeys.newKey();
-    static Receiver receiver;
-    static TestHerald herald;
 
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new Receiver();
-        herald = TestHerald.start("""
+    @RegisterExtension
+    static final HeraldExtension env = new HeraldExtension(receiver -> """
                 subscriptions:
                   - id: flaky
                     types: ["shop.*"]
@@ -45,21 +39,14 @@ class AdminApiTest {
                     channel: webhook
                     parameters: {url: "%s", secretFile: SECRET_FILE}
                 """.formatted(receiver.url("/flaky"), receiver.url("/steady")),
-                Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY)));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        herald.close();
-        receiver.close();
-    }
+            Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY)));
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return Http.post(herald.http(path), "application/json", body, "Authorization", "Bearer " + ADMIN_KEY);
+        return Http.post(env.herald().http(path), "application/json", body, "Authorization", "Bearer " + ADMIN_KEY);
     }
 
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = Http.get(herald.http(path), "Authorization", "Bearer " + ADMIN_KEY);
+        HttpResponse<String> r = Http.get(env.herald().http(path), "Authorization", "Bearer " + ADMIN_KEY);
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return Json.tree(r.body());
     }
@@ -73,7 +60,7 @@ class AdminApiTest {
 
     /** Sends an event the flaky receiver fails once (500): its only attempt dies. */
     static void sendToDie(String id) throws Exception {
-        receiver.script("/flaky", "\"" + id + "\"", Response.of(500));
+        env.receiver().script("/flaky", "\"" + id + "\"", Response.of(500));
         send(id, "flaky");
     }
 
@@ -86,7 +73,7 @@ class AdminApiTest {
     }
 
     static long requests(String path, String eventId) {
-        return receiver.requests(path).stream().filter(r -> Json.tree(r.bodyText()).path("id").asText().equals(eventId)).count();
+        return env.receiver().requests(path).stream().filter(r -> Json.tree(r.bodyText()).path("id").asText().equals(eventId)).count();
     }
 
     @Test
@@ -108,7 +95,7 @@ class AdminApiTest {
             assertThat(d.path("attempts").get(0).path("responseExcerpt").asText()).isEqualTo("{\"status\":500}");
         });
         // Same webhook-id both times: the partner can tell it is the same message.
-        assertThat(receiver.requests("/flaky").stream().filter(x -> x.bodyText().contains("R-1")).map(x -> x.header("webhook-id")).distinct())
+        assertThat(env.receiver().requests("/flaky").stream().filter(x -> x.bodyText().contains("R-1")).map(x -> x.header("webhook-id")).distinct())
                 .hasSize(1);
         assertThat(post("/api/dead-letters/" + deliveryId + "/replay", "").statusCode()).as("replayed already").isEqualTo(409);
         assertThat(post("/api/dead-letters/msg_nope/replay", "").statusCode()).isEqualTo(404);
@@ -125,22 +112,22 @@ class AdminApiTest {
         Delivery old = new Delivery(Delivery.idFor("Q-OLD", "steady"), "Q-OLD", "steady", 1, event);
         String oldDead = Json.string(new LogRecord.Dead(old.id(), "Q-OLD", "steady", "HTTP 500", System.currentTimeMillis(),
                 Json.MAPPER.valueToTree(old)));
-        herald.sendAsHerald("herald.log", oldDead, Map.of());
-        herald.sendAsHerald("herald.dead", oldDead, Map.of());
+        env.herald().sendAsHerald("herald.log", oldDead, Map.of());
+        env.herald().sendAsHerald("herald.dead", oldDead, Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/dead-letters?subscription=steady").path("items").size() == 1);
-        assertThat(herald.browse("herald.dead")).anySatisfy(m -> assertThat(m.get("herald_delivery_id")).isEqualTo(deliveryId));
+        assertThat(env.herald().browse("herald.dead")).anySatisfy(m -> assertThat(m.get("herald_delivery_id")).isEqualTo(deliveryId));
 
         assertThat(post("/api/dead-letters/" + deliveryId + "/replay", "").statusCode()).isEqualTo(202);
         assertThat(post("/api/dead-letters/" + old.id() + "/replay", "").statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> requests("/flaky", "Q-1") == 2 && requests("/steady", "Q-OLD") == 1);
-        assertThat(herald.browse("herald.dead")).noneSatisfy(m -> assertThat(m.get("body")).contains(deliveryId))
+        assertThat(env.herald().browse("herald.dead")).noneSatisfy(m -> assertThat(m.get("body")).contains(deliveryId))
                 .noneSatisfy(m -> assertThat(m.get("body")).contains(old.id()));
         // The queue holds exactly the dead letters not replayed, and its depth metric says so.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            long notReplayed = (Long) herald.query("select count(*) as n from dead_letters where replayed_at is null").get(0).get("n");
-            assertThat(herald.broker().messageCount("herald.dead")).isEqualTo(notReplayed);
-            assertThat(ObservabilityTest.value(Http.get(herald.management("/observe/metrics")).body(), "herald_queue_depth",
+            long notReplayed = (Long) env.herald().query("select count(*) as n from dead_letters where replayed_at is null").get(0).get("n");
+            assertThat(env.herald().broker().messageCount("herald.dead")).isEqualTo(notReplayed);
+            assertThat(ObservabilityTest.value(Http.get(env.herald().management("/observe/metrics")).body(), "herald_queue_depth",
                     "queue=\"herald.dead\"")).isEqualTo(notReplayed);
         });
     }
@@ -150,6 +137,7 @@ class AdminApiTest {
         sendToDie("W-1");
         sendToDie("W-2");
         awaitDead("W-1", "W-2");
+        // Time itself: a cut between the two pairs' dead-letter times, with some milliseconds either side.
         Thread.sleep(100);
         Instant cut = Instant.now();
         Thread.sleep(100);
@@ -162,17 +150,16 @@ class AdminApiTest {
         assertThat(dry.statusCode()).isEqualTo(200);
         assertThat(Json.tree(dry.body()).path("count").asInt()).isEqualTo(2);
         assertThat(Json.tree(dry.body()).path("dryRun").asBoolean()).isTrue();
-        Thread.sleep(1000);
-        assertThat(requests("/flaky", "W-3") + requests("/flaky", "W-4")).as("a dry run sends nothing").isEqualTo(2);
+        await("a dry run sends nothing").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> requests("/flaky", "W-3") + requests("/flaky", "W-4") == 2);
         assertThat(get("/api/dead-letters?subscription=flaky&from=" + cut).path("items")).hasSize(2);
 
         HttpResponse<String> real = post("/api/dead-letters/replay", """
                 {"subscription": "flaky", "from": "%s"}""".formatted(cut));
         assertThat(Json.tree(real.body()).path("count").asInt()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> requests("/flaky", "W-3") == 2 && requests("/flaky", "W-4") == 2);
-        Thread.sleep(500);
-        assertThat(requests("/flaky", "W-1")).as("outside the window").isEqualTo(1);
-        assertThat(requests("/flaky", "W-2")).isEqualTo(1);
+        await("outside the window: not replayed").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+                .until(() -> requests("/flaky", "W-1") == 1 && requests("/flaky", "W-2") == 1);
         assertThat(post("/api/dead-letters/replay", "{}").statusCode()).as("no filter at all is refused").isEqualTo(400);
     }
 
@@ -188,8 +175,8 @@ class AdminApiTest {
         assertThat(get("/api/events?type=shop.order&source=urn:test&limit=500").path("items"))
                 .anySatisfy(i -> assertThat(i.path("id").asText()).isEqualTo("E-1"));
         assertThat(get("/api/events?type=no.such.type").path("items")).isEmpty();
-        assertThat(Http.get(herald.http("/api/events/nope"), "Authorization", "Bearer " + ADMIN_KEY).statusCode()).isEqualTo(404);
-        assertThat(Http.get(herald.http("/api/events?from=yesterday"), "Authorization", "Bearer " + ADMIN_KEY).statusCode()).isEqualTo(400);
+        assertThat(Http.get(env.herald().http("/api/events/nope"), "Authorization", "Bearer " + ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertThat(Http.get(env.herald().http("/api/events?from=yesterday"), "Authorization", "Bearer " + ADMIN_KEY).statusCode()).isEqualTo(400);
 
         HttpResponse<String> r = post("/api/events/E-1/resend", "{\"subscription\": \"steady\"}");
         assertThat(r.statusCode()).isEqualTo(202);
@@ -203,8 +190,8 @@ class AdminApiTest {
     void subscriptionsCanBeListedDisabledEnabledAndTested() throws Exception {
         JsonNode list = get("/api/subscriptions");
         assertThat(list.path("items")).extracting(s -> s.path("id").asText()).containsExactly("flaky", "steady");
-        assertThat(list.path("items").get(1).path("url").asText()).isEqualTo(receiver.url("/steady"));
-        assertThat(list.toString()).doesNotContain(herald.secret.substring(6, 20));
+        assertThat(list.path("items").get(1).path("url").asText()).isEqualTo(env.receiver().url("/steady"));
+        assertThat(list.toString()).doesNotContain(env.herald().secret.substring(6, 20));
 
         assertThat(post("/api/subscriptions/steady/disable", "{\"reason\": \"partner maintenance\"}").statusCode()).isEqualTo(200);
         assertThat(get("/api/subscriptions/steady").path("state").asText()).isEqualTo("disabled");
@@ -216,7 +203,7 @@ class AdminApiTest {
         assertThat(test.statusCode()).isEqualTo(202);
         String eventId = Json.tree(test.body()).path("eventId").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> requests("/steady", eventId) == 1);
-        assertThat(receiver.requests("/steady").stream().map(x -> Json.tree(x.bodyText()))
+        assertThat(env.receiver().requests("/steady").stream().map(x -> Json.tree(x.bodyText()))
                 .filter(x -> x.path("id").asText().equals(eventId)).findFirst().orElseThrow().path("type").asText()).isEqualTo("herald.test");
         assertThat(post("/api/subscriptions/nope/test", "").statusCode()).isEqualTo(404);
     }
@@ -238,7 +225,7 @@ class AdminApiTest {
 
     @Test
     void theOpenApiDocumentIsServedWithoutAKey() throws Exception {
-        HttpResponse<String> r = Http.get(herald.http("/api/openapi.yaml"));
+        HttpResponse<String> r = Http.get(env.herald().http("/api/openapi.yaml"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).contains("application/yaml");
         try (var in = AdminApiTest.class.getResourceAsStream("/herald/openapi.yaml")) {
@@ -248,8 +235,8 @@ class AdminApiTest {
 
     @Test
     void everyAdminCallNeedsTheAdminKey() throws Exception {
-        assertThat(Http.get(herald.http("/api/subscriptions")).statusCode()).isEqualTo(401);
-        assertThat(Http.post(herald.http("/api/dead-letters/replay"), "application/json", "{\"subscription\": \"flaky\"}").statusCode())
+        assertThat(Http.get(env.herald().http("/api/subscriptions")).statusCode()).isEqualTo(401);
+        assertThat(Http.post(env.herald().http("/api/dead-letters/replay"), "application/json", "{\"subscription\": \"flaky\"}").statusCode())
                 .isEqualTo(401);
     }
 }

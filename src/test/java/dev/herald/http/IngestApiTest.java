@@ -6,44 +6,32 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
 import dev.herald.support.Http;
-import dev.herald.support.Receiver;
-import dev.herald.support.TestHerald;
+import dev.herald.support.HeraldExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /events from a real HTTP client: every status code, idempotency, batches. */
 class IngestApiTest {
 
     static final String INGEST_KEY = ApiKeys.newKey();
     static final String ADMIN_KEY = ApiKeys.newKey();
-    static Receiver receiver;
-    static TestHerald herald;
 
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new Receiver();
-        herald = TestHerald.start("""
+    @RegisterExtension
+    static final HeraldExtension env = new HeraldExtension(receiver -> """
                 subscriptions:
                   - id: all
                     types: ["*"]
                     channel: webhook
                     parameters: {url: "%s", secretFile: SECRET_FILE}
-                """.formatted(receiver.url("/all")), Map.of(
+                """.formatted(receiver.url("/all")),
+            Map.of(
                 "herald.http.ingest-keys", "shop:" + ApiKeys.hash(INGEST_KEY),
                 "herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY),
                 "herald.http.idempotency-window", "3s",
                 "herald.accept.max-event-bytes", "2048"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        herald.close();
-        receiver.close();
-    }
 
     static String event(String id, String type) {
         return """
@@ -55,7 +43,7 @@ class IngestApiTest {
         all[0] = "Authorization";
         all[1] = "Bearer " + INGEST_KEY;
         System.arraycopy(headers, 0, all, 2, headers.length);
-        return Http.post(herald.http("/events"), contentType, body, all);
+        return Http.post(env.herald().http("/events"), contentType, body, all);
     }
 
     static void awaitDelivered(String eventId) {
@@ -63,7 +51,7 @@ class IngestApiTest {
     }
 
     static long delivered(String eventId) {
-        return receiver.requests("/all").stream().filter(r -> Json.tree(r.bodyText()).path("id").asText().equals(eventId)).count();
+        return env.receiver().requests("/all").stream().filter(r -> Json.tree(r.bodyText()).path("id").asText().equals(eventId)).count();
     }
 
     @Test
@@ -81,7 +69,7 @@ class IngestApiTest {
                 "ce-specversion", "1.0", "ce-type", "signup.completed", "ce-id", "bin-1", "ce-source", "urn:signup");
         assertThat(r.statusCode()).isEqualTo(202);
         awaitDelivered("bin-1");
-        JsonNode e = receiver.requests("/all").stream().map(x -> Json.tree(x.bodyText()))
+        JsonNode e = env.receiver().requests("/all").stream().map(x -> Json.tree(x.bodyText()))
                 .filter(x -> x.path("id").asText().equals("bin-1")).findFirst().orElseThrow();
         assertThat(e.path("source").asText()).isEqualTo("urn:signup");
         assertThat(e.path("data").path("email").asText()).isEqualTo("a@example.com");
@@ -94,7 +82,7 @@ class IngestApiTest {
         assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(Json.tree(r.body()).path("detail").asText()).contains("\"type\"");
         // This input, kept as sent, with its reason (other tests of this class reject input too).
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(herald.browse("herald.rejected"))
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(env.herald().browse("herald.rejected"))
                 .anySatisfy(m -> {
                     assertThat(m.get("body")).contains("no-type-1");
                     assertThat(m.get("herald_route")).isEqualTo("http-ingest");
@@ -108,17 +96,17 @@ class IngestApiTest {
 
     @Test
     void withoutAValidKeyItIs401() throws Exception {
-        HttpResponse<String> none = Http.post(herald.http("/events"), "application/json", event("k-1", "signup.completed"));
+        HttpResponse<String> none = Http.post(env.herald().http("/events"), "application/json", event("k-1", "signup.completed"));
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(Json.tree(none.body()).path("detail").asText()).contains("Authorization: Bearer");
-        HttpResponse<String> wrong = Http.post(herald.http("/events"), "application/json", event("k-2", "signup.completed"),
+        HttpResponse<String> wrong = Http.post(env.herald().http("/events"), "application/json", event("k-2", "signup.completed"),
                 "Authorization", "Bearer " + ApiKeys.newKey());
         assertThat(wrong.statusCode()).isEqualTo(401);
         // An admin key may ingest too.
-        assertThat(Http.post(herald.http("/events"), "application/json", event("k-3", "signup.completed"),
+        assertThat(Http.post(env.herald().http("/events"), "application/json", event("k-3", "signup.completed"),
                 "Authorization", "Bearer " + ADMIN_KEY).statusCode()).isEqualTo(202);
         // An ingest key may not call the admin API.
-        assertThat(Http.get(herald.http("/api/events"), "Authorization", "Bearer " + INGEST_KEY).statusCode()).isEqualTo(401);
+        assertThat(Http.get(env.herald().http("/api/events"), "Authorization", "Bearer " + INGEST_KEY).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -166,12 +154,12 @@ class IngestApiTest {
         HttpResponse<String> otherBody = post("application/json", "{\"who\": \"someone else\"}", headers);
         assertThat(otherBody.statusCode()).isEqualTo(422);
 
-        Thread.sleep(3_200); // past the 3 s window: the key is free again, a new event is made
+        Thread.sleep(3_200); // time itself: past the 3 s window the key is free again, a new event is made
         HttpResponse<String> later = post("application/json", "{\"who\": \"idem\"}", headers);
         assertThat(later.statusCode()).isEqualTo(202);
         assertThat(Json.tree(later.body()).path("id").asText()).isNotEqualTo(id);
         awaitDelivered(Json.tree(later.body()).path("id").asText());
-        assertThat(receiver.requests("/all").stream().filter(r -> r.bodyText().contains("\"who\":\"idem\""))).hasSize(2);
+        assertThat(env.receiver().requests("/all").stream().filter(r -> r.bodyText().contains("\"who\":\"idem\""))).hasSize(2);
     }
 
     @Test
@@ -187,7 +175,7 @@ class IngestApiTest {
         assertThat(body.path("results").get(1).path("detail").asText()).contains("'bad type!' is not valid");
         awaitDelivered("b-1");
         awaitDelivered("b-3");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(herald.browse("herald.rejected"))
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(env.herald().browse("herald.rejected"))
                 .anySatisfy(m -> assertThat(m.get("herald_reason")).startsWith("batch item 1:")));
 
         HttpResponse<String> allGood = post("application/cloudevents-batch+json", "[" + event("b-4", "signup.completed") + "]");

@@ -1,7 +1,10 @@
 package dev.herald.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -59,19 +62,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
         Process kafka = java(dir.resolve("kafka.log"), "kafka.Kafka", config.toString());
         KafkaBroker broker = new KafkaBroker(dir, port, kafka);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            if (!kafka.isAlive()) throw new IllegalStateException("Kafka exited:\n" + Files.readString(dir.resolve("kafka.log")));
-            try (Admin admin = broker.admin()) {
-                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                return broker;
-            } catch (Exception notYet) {
-                if (System.currentTimeMillis() > deadline) {
-                    broker.close();
-                    throw new IllegalStateException("Kafka did not start within 60 s", notYet);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!kafka.isAlive()) throw new IllegalStateException("Kafka exited:\n" + Files.readString(dir.resolve("kafka.log")));
+                try (Admin admin = broker.admin()) {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    return true;
+                } catch (Exception notYet) {
+                    return false;
                 }
-                Thread.sleep(250);
-            }
+            });
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw new IllegalStateException("Kafka did not start within 60 s", e);
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.herald.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,16 +61,18 @@ public final class StandaloneArtemis implements AutoCloseable {
         process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run",
                 "--properties", Path.of("deploy/artemis/herald-broker.properties").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (java.io.IOException notYet) {
-                if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("Artemis did not start:\n" + Files.readString(instance.resolve("run.log")));
+        try {
+            // Artemis opens its acceptor once the journal is loaded: an open port means ready.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) throw new IllegalStateException("Artemis exited");
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (java.io.IOException notYet) {
+                    return false;
                 }
-                Thread.sleep(200);
-            }
+            });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Artemis did not start:\n" + Files.readString(instance.resolve("run.log")), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.herald.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.herald.Herald;
 import dev.herald.broker.EmbeddedBroker;
 import dev.herald.channel.WebhookSigner;
@@ -14,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.util.ArrayList;
@@ -209,12 +212,9 @@ public final class TestHerald implements AutoCloseable {
     public List<Map<String, String>> browse(String queue) throws Exception {
         // An Artemis browser may end early while the broker is busy paging messages in: look again
         // until it has seen as many as the queue holds.
-        List<Map<String, String>> out = browseOnce(queue);
-        for (int i = 0; i < 20 && broker() != null && out.size() < broker().messageCount(queue); i++) {
-            Thread.sleep(250);
-            out = browseOnce(queue);
-        }
-        return out;
+        if (broker() == null) return browseOnce(queue);
+        return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).pollDelay(Duration.ZERO)
+                .until(() -> browseOnce(queue), out -> out.size() >= broker().messageCount(queue));
     }
 
     private List<Map<String, String>> browseOnce(String queue) throws Exception {
