@@ -26,7 +26,7 @@ class ChaosBrokerRestartTest {
             artemis.kill();
             int atKill = Load.eventIds(receiver, "/b").size();
             assertThat(atKill).as("the broker died with deliveries still to make").isLessThan(EVENTS);
-            Thread.sleep(3000);
+            Thread.sleep(3000); // the outage itself: Herald must ride out a broker that stays down a while
             artemis.run();
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))

@@ -119,7 +119,7 @@ class RejectedApiTest {
             String s1 = "{\"orderId\": \"S-1\", \"status\": \"shipped\"}";
             herald.send("legacy.shipments", s1, Map.of("eventId", "ev-S-1", "JMSXGroupID", "customer-7"));
             await().atMost(Duration.ofSeconds(10)).until(() -> listed(herald, "").size() == 1);
-            Thread.sleep(20);
+            Thread.sleep(20); // time itself: S-2 must be rejected strictly after this cut
             Instant afterFirst = Instant.now();
             herald.send("legacy.shipments", "{\"orderId\": \"S-2\", \"status\": \"shipped\"}", Map.of("eventId", "ev-S-2"));
             byte[] notText = {(byte) 0xff, (byte) 0xfe, 'x'};
