@@ -6,14 +6,16 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 
 /**
- * One delivery channel: how a delivery becomes the request the deliver route sends (body, headers,
- * and the exchange properties the route's channel branch reads), and how the channel's answer
- * reads as an attempt outcome.
+ * One delivery channel: how a delivery becomes the request the deliver stage sends (body, headers,
+ * and the exchange properties it reads), and how the channel's answer reads as an attempt outcome.
  */
 public interface Channel {
 
     /** The exchange property a URI channel (not {@link #viaHttp}) puts its endpoint in: the deliver route sends there. */
     String TARGET = "heraldTarget";
+
+    /** The addresses an HTTP channel checked for its request's host: the connection goes there, with no second lookup. */
+    String ADDRESSES = "heraldAddresses";
 
     /**
      * One attempt to make: the delivery's id (the partner's {@code webhook-id}), the event, the
@@ -39,7 +41,7 @@ public interface Channel {
         return null;
     }
 
-    /** True: the message is an HTTP request for the route's http endpoint (CamelHttpUri); false: sent to {@link #TARGET}. */
+    /** True: the message is an HTTP request to its CamelHttpUri header; false: sent to the endpoint in {@link #TARGET}. */
     default boolean viaHttp() {
         return false;
     }

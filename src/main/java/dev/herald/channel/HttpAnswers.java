@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** Reading an HTTP answer from camel-http: the status, and the first bytes of the body. */
+/** Reading an HTTP answer as the deliver stage puts it on the exchange: the status, and the first bytes of the body. */
 final class HttpAnswers {
 
     private HttpAnswers() {}
@@ -28,8 +28,6 @@ final class HttpAnswers {
     static void post(Message m, String url, String userAgent) {
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setHeader("User-Agent", userAgent);
-        // The enum, not "POST": camel-http converts the header to HttpMethods, and String to enum is a slow lookup.
-        m.setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         m.setHeader(Exchange.HTTP_URI, url);
     }
 }

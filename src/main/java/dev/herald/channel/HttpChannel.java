@@ -34,10 +34,12 @@ abstract class HttpChannel implements Channel {
         try {
             InetAddress[] addresses = guard.check(url);
             guard.pin(url.getHost(), addresses);
+            m.getExchange().setProperty(ADDRESSES, addresses);
         } catch (AddressGuard.Refused e) {
             throw new PermanentFailure(e.getMessage());
         } catch (UnknownHostException e) {
             guard.unpin();
+            m.getExchange().removeProperty(ADDRESSES);
         }
         HttpAnswers.post(m, url.toString(), userAgent);
     }

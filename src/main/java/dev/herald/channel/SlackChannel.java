@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** Slack incoming webhooks over camel-http; Slack says what went wrong in the body. */
+/** Slack incoming webhooks over HTTP; Slack says what went wrong in the body. */
 final class SlackChannel extends HttpChannel {
 
     SlackChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {

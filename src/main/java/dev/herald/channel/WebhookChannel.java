@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** Signed webhooks (Standard Webhooks v1) over camel-http. */
+/** Signed webhooks (Standard Webhooks v1) over HTTP. */
 final class WebhookChannel extends HttpChannel {
 
     WebhookChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {

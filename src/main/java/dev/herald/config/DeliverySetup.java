@@ -12,13 +12,13 @@ import dev.herald.trace.Tracing;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
+import dev.herald.broker.BrokerLogins;
+import dev.herald.deliver.DeliveryConsumer;
+import dev.herald.deliver.HttpCalls;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
-/** The deliver stage: admission (circuits, caps, rate limits), the channels and their HTTP client, the attempt model. */
+/** The deliver stage: admission (circuits, caps, rate limits), the channels and their HTTP client, the attempt model, the consumer. */
 final class DeliverySetup {
 
     private DeliverySetup() {}
@@ -38,30 +38,27 @@ final class DeliverySetup {
         return admission;
     }
 
-    static DeliveryAttempts attempts(Settings cfg, CamelContext context, SubscriptionRegistry subscriptions, Targets targets,
-                                     OrderingLanes lanes, HeraldMetrics metrics, Admission admission, String instanceId,
-                                     Tracing tracing) {
-        Duration timeout = timeout(cfg);
-        Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes"), timeout, targets,
+    static DeliveryAttempts attempts(Settings cfg, SubscriptionRegistry subscriptions, Targets targets, OrderingLanes lanes,
+                                     HeraldMetrics metrics, Admission admission, String instanceId, Tracing tracing) {
+        Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes"), timeout(cfg), targets,
                 cfg.string("herald.kafka.brokers"));
-        // camel-http's client connects through this pool: the guard is its DNS resolver.
-        context.getRegistry().bind("heraldHttpConnections", httpConnections(targets, timeout,
-                cfg.integer("herald.deliver.max-connections"), cfg.integer("herald.deliver.max-connections-per-host")));
-        HttpComponent http = context.getComponent("http", HttpComponent.class);
-        http.setConnectionRequestTimeout(timeout.toMillis());
-        http.setResponseTimeout(timeout.toMillis());
         return new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission, instanceId, tracing);
     }
 
-    private static PoolingHttpClientConnectionManager httpConnections(Targets targets, Duration timeout, int total, int perHost) {
-        return PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(targets.guard())
-                .setMaxConnTotal(total)
-                .setMaxConnPerRoute(perHost)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(timeout))
-                        .setSocketTimeout(Timeout.of(timeout))
-                        .build())
-                .build();
+    /**
+     * The deliver stage on Herald's broker, as Herald's own login: herald.deliver.consumers attempts in
+     * flight over herald.deliver.threads threads, HTTP through a client whose DNS resolver is the SSRF guard.
+     */
+    static DeliveryConsumer consumer(Settings cfg, CamelContext context, String brokerUrl, BrokerLogins.Login login,
+                                     DeliveryAttempts attempts, Targets targets) throws Exception {
+        int threads = Math.max(1, cfg.integer("herald.deliver.threads"));
+        int slots = Math.max(1, cfg.integer("herald.deliver.consumers") / threads);
+        HttpCalls http = new HttpCalls(targets.guard(), timeout(cfg), cfg.integer("herald.deliver.max-connections"),
+                cfg.integer("herald.deliver.max-connections-per-host"), cfg.integer("herald.deliver.response-excerpt-bytes"));
+        ServerLocator locator = ActiveMQClient.createServerLocator(brokerUrl);
+        // Each session buffers at most this much beyond what it has in flight, so other sessions and
+        // instances share a backlog instead of one client holding it.
+        locator.setConsumerWindowSize(256 * 1024);
+        return new DeliveryConsumer(locator, login.user(), login.password(), attempts, http, context, threads, slots);
     }
 }

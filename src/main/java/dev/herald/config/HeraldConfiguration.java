@@ -22,7 +22,8 @@ import dev.herald.deliver.Admission;
 import dev.herald.deliver.SubscriptionHealth;
 import dev.herald.dispatch.Dispatcher;
 import dev.herald.dispatch.DispatchConsumer;
-import dev.herald.broker.BatchConsumer;
+import dev.herald.deliver.DeliveryAttempts;
+import dev.herald.deliver.DeliveryConsumer;
 import java.util.List;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
@@ -128,8 +129,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes, cfg.duration("herald.dispatch.claim-lease").toMillis(),
                     tracing);
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
-            registry.bind("deliveryAttempts", DeliverySetup.attempts(cfg, context, subscriptions, targets, lanes, metrics, admission,
-                    instanceId, tracing));
+            DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, lanes, metrics, admission, instanceId,
+                    tracing);
 
             // The HTTP API: POST /events, the admin API, the console, health.
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
@@ -175,8 +176,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.duration("herald.store.flush-interval").toMillis(), cfg.integer("herald.store.writers"));
             DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers"),
                     cfg.integer("herald.dispatch.batch-size"));
-            // Stopped after the routes, in reverse order: dispatch, writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch)), true, true);
+            DeliveryConsumer deliver = DeliverySetup.consumer(cfg, context, brokerUrl, heraldLogin, attempts, targets);
+            // Stopped after the routes, in reverse order: deliver, dispatch, writer, pool, store, broker.
+            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch, deliver)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();
@@ -207,14 +209,14 @@ public final class HeraldConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Starts the batch consumers with the context; stops them, the pool, the store and the broker after the routes. */
+    /** Starts the consumers with the context; stops them, the pool, the store and the broker after the routes. */
     private static final class Lifecycle extends ServiceSupport {
         private final EmbeddedBroker broker;
         private final JmsPoolConnectionFactory pool;
         private final Store store;
-        private final List<BatchConsumer> consumers;
+        private final List<ServiceSupport> consumers;
 
-        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, List<BatchConsumer> consumers) {
+        Lifecycle(EmbeddedBroker broker, JmsPoolConnectionFactory pool, Store store, List<ServiceSupport> consumers) {
             this.broker = broker;
             this.pool = pool;
             this.store = store;
@@ -223,7 +225,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
 
         @Override
         protected void doStart() {
-            consumers.forEach(BatchConsumer::start);
+            consumers.forEach(ServiceSupport::start);
         }
 
         @Override

@@ -18,18 +18,17 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.herald.channel.AttemptOutcome;
 
 /**
- * The attempt model every channel shares, around the channel call in the deliver route:
- * {@link #prepare} decides the route's {@link DeliverRoute.Step} and lets the subscription's
+ * The attempt model every channel shares, around the channel call the {@link DeliveryConsumer}
+ * makes: {@link #prepare} decides the {@link DeliveryPlan.Step} and lets the subscription's
  * {@link Channel} build the request; {@link #outcome} reads the channel's answer and decides what
  * follows — done, retry at a time (or when the receiver asked), or dead — as the attempt record and
- * a list of {@link DeliverRoute.FollowUp} messages the route sends in the same transaction.
+ * a list of {@link DeliveryPlan.FollowUp} messages sent in the same transaction as the ack.
  */
 public final class DeliveryAttempts {
 
@@ -73,11 +72,11 @@ public final class DeliveryAttempts {
     public void prepare(Exchange exchange) throws Exception {
         String body = exchange.getMessage().getBody(String.class);
         Delivery d = Json.read(body, Delivery.class);
-        exchange.setProperty(DeliverRoute.THEN, List.of());
+        exchange.setProperty(DeliveryPlan.THEN, List.of());
         if (d.orderingKey() != null && !lanes.turn(d.subscriptionId(), d.orderingKey(), d.id(), body, System.currentTimeMillis())) {
             // Not its key's turn: its body is parked in the store until the lane's head finishes.
             LOG.debug("Delivery {} to {} waits for an earlier delivery of key {}", d.id(), d.subscriptionId(), d.orderingKey());
-            exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.DONE);
+            exchange.setProperty(DeliveryPlan.STEP, DeliveryPlan.Step.DONE);
             return;
         }
         Long slotHeld = exchange.getMessage().getHeader(SLOT_HEADER, Long.class);
@@ -115,13 +114,13 @@ public final class DeliveryAttempts {
             if (trace.context().tracestate() != null) m.setHeader("tracestate", trace.context().tracestate());
         }
         exchange.setProperty(ATTEMPT, new Attempt(d, s, channel, now, null, trace));
-        exchange.setProperty(DeliverRoute.STEP, channel.viaHttp() ? DeliverRoute.Step.CALL_HTTP : DeliverRoute.Step.CALL_URI);
+        exchange.setProperty(DeliveryPlan.STEP, channel.viaHttp() ? DeliveryPlan.Step.CALL_HTTP : DeliveryPlan.Step.CALL_URI);
     }
 
     /** No attempt can succeed: record it as made and failed for good, with the reason. */
     private void noCall(Exchange exchange, Delivery d, Subscription s, long now, String reason) {
         exchange.setProperty(ATTEMPT, new Attempt(d, s, null, now, reason, null));
-        exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.NO_CALL);
+        exchange.setProperty(DeliveryPlan.STEP, DeliveryPlan.Step.NO_CALL);
     }
 
     /**
@@ -134,21 +133,21 @@ public final class DeliveryAttempts {
         headers.put("_AMQ_SCHED_DELIVERY", wait.until());
         if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
         headers.put(DEFERRED_HEADER, wait.why().label());
-        List<DeliverRoute.FollowUp> then = new ArrayList<>(2);
-        then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
+        List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
+        then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
         // A delivery at its concurrency cap is looked at again every moment: recorded once, not at every look, and with no time.
         boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
         if (!(atCap && wait.why().label().equals(deferredBefore))) {
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(),
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(),
                     d.subscriptionId(), d.attempt(), now, wait.why().label(), atCap ? null : wait.until()))));
         }
-        exchange.setProperty(DeliverRoute.THEN, then);
-        exchange.setProperty(DeliverRoute.STEP, DeliverRoute.Step.DONE);
+        exchange.setProperty(DeliveryPlan.THEN, then);
+        exchange.setProperty(DeliveryPlan.STEP, DeliveryPlan.Step.DONE);
         metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
         LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
     }
 
-    /** After the call: the attempt record as the body (for herald.log), and what follows in {@link DeliverRoute#THEN}. */
+    /** After the call: the attempt record as the body (for herald.log), and what follows in {@link DeliveryPlan#THEN}. */
     public void outcome(Exchange exchange) throws Exception {
         Attempt a = exchange.getProperty(ATTEMPT, Attempt.class);
         Delivery d = a.delivery();
@@ -173,7 +172,7 @@ public final class DeliveryAttempts {
                 d.attempt(), a.started(), latency, answer == null ? null : answer.status(), answer == null ? null : answer.excerpt(),
                 verdict.status() == DeliveryStatus.SUCCEEDED ? null : verdict.reason(), verdict.status().value(), verdict.nextAt(),
                 instanceId)));
-        exchange.setProperty(DeliverRoute.THEN, followUps(d, result, verdict, disabledNow ? health.reason() : null, now));
+        exchange.setProperty(DeliveryPlan.THEN, followUps(d, result, verdict, disabledNow ? health.reason() : null, now));
         log(d, verdict, latency, now);
     }
 
@@ -203,47 +202,37 @@ public final class DeliveryAttempts {
     }
 
     /**
-     * What the route sends after the attempt record, in the same transaction: the next attempt
+     * What is sent after the attempt record, in the same transaction: the next attempt
      * (scheduled by the broker), or the dead letter; the next delivery of its ordering lane, parked
      * until this one finished; and Herald's own events about it.
      */
-    private List<DeliverRoute.FollowUp> followUps(Delivery d, AttemptOutcome result, Verdict verdict, String disabledReason, long now)
+    private List<DeliveryPlan.FollowUp> followUps(Delivery d, AttemptOutcome result, Verdict verdict, String disabledReason, long now)
             throws Exception {
-        List<DeliverRoute.FollowUp> then = new ArrayList<>(2);
+        List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
         if (verdict.status() == DeliveryStatus.RETRYING) {
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, Json.string(d.nextAttempt()),
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, Json.string(d.nextAttempt()),
                     Map.of("_AMQ_SCHED_DELIVERY", verdict.nextAt())));
         } else if (verdict.status() == DeliveryStatus.DEAD) {
             String dead = Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), verdict.reason(), now,
                     Json.MAPPER.valueToTree(d)));
             // Named by the delivery, so a replay can take this copy off herald.dead.
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.DEAD, dead, Map.of("herald_delivery_id", d.id())));
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.LOG, dead));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DEAD, dead, Map.of("herald_delivery_id", d.id())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, dead));
         }
         if (d.orderingKey() != null && verdict.nextAt() == null) {
             lanes.leave(d.subscriptionId(), d.orderingKey(), d.id(), now)
-                    .ifPresent(next -> then.add(new DeliverRoute.FollowUp(BrokerDefaults.DELIVERIES, next)));
+                    .ifPresent(next -> then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, next)));
         }
         if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, verdict.reason())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, verdict.reason())));
         }
         if (disabledReason != null) {
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, disabledReason)));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, disabledReason)));
         }
         if (verdict.status() == DeliveryStatus.DEAD && !OperationalEvents.isOperational(d.event().path("type").asText())) {
-            then.add(new DeliverRoute.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, verdict.reason())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, verdict.reason())));
         }
         return then;
-    }
-
-    /** The route's split step: one follow-up becomes the message, its queue named by CamelJmsDestinationName. */
-    public void followUp(Exchange exchange) {
-        Message m = exchange.getMessage();
-        DeliverRoute.FollowUp f = m.getBody(DeliverRoute.FollowUp.class);
-        m.getHeaders().clear();
-        m.getHeaders().putAll(f.headers());
-        m.setHeader(JmsConstants.JMS_DESTINATION_NAME, f.queue());
-        m.setBody(f.body());
     }
 
     private static void log(Delivery d, Verdict verdict, int latency, long now) {

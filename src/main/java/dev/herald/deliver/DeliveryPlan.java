@@ -1,25 +1,21 @@
 package dev.herald.deliver;
 
 import dev.herald.channel.Channel;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The deliver route's vocabulary (herald/core/deliver.camel.yaml): the exchange properties
- * {@link DeliveryAttempts} sets for the route to read, and nothing else. DeliverRouteTest holds the
- * route file to exactly these names and steps.
+ * What {@link DeliveryAttempts} decides for one delivery, as exchange properties the
+ * {@link DeliveryConsumer} reads: the {@link Step} to take, the endpoint of a URI channel, and the
+ * messages to send in the delivery's transaction.
  */
-public final class DeliverRoute {
+public final class DeliveryPlan {
 
-    /** What the route does with this delivery: a {@link Step}. */
+    /** What the deliver stage does with this delivery: a {@link Step}. */
     public static final String STEP = "heraldStep";
     /** The endpoint a URI channel (Kafka, email, any endpoint) sends to; an HTTP channel's target is its CamelHttpUri header. */
     public static final String TARGET = Channel.TARGET;
     /** What to send, in the delivery's transaction, after the attempt or instead of it: a List of {@link FollowUp}. */
     public static final String THEN = "heraldThen";
-
-    /** Every property the route reads. */
-    public static final List<String> PROPERTIES = List.of(STEP, TARGET, THEN);
 
     /** After {@code prepare}. */
     public enum Step {
@@ -33,12 +29,12 @@ public final class DeliverRoute {
         DONE
     }
 
-    /** A message to send to one of Herald's queues: its body and its headers (JMS properties). */
+    /** A message to send to one of Herald's queues: its body and its headers (message properties). */
     public record FollowUp(String queue, String body, Map<String, Object> headers) {
         public FollowUp(String queue, String body) {
             this(queue, body, Map.of());
         }
     }
 
-    private DeliverRoute() {}
+    private DeliveryPlan() {}
 }
