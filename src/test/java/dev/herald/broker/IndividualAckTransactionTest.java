@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
@@ -46,6 +48,9 @@ class IndividualAckTransactionTest {
         broker.start();
         locator = ActiveMQClient.createServerLocator(broker.vmUrl());
         factory = locator.createSessionFactory();
+        try (ClientSession s = session()) {
+            for (String q : List.of("in", "out")) s.createQueue(QueueConfiguration.of(q).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
     }
 
     @AfterEach
