@@ -19,6 +19,11 @@ public final class BrokerDefaults {
     /** Herald sets no expiry; named so the broker has somewhere to put a message a client sent with one. */
     public static final String EXPIRED = "herald.expired";
 
+    /** Deliveries waiting on an open circuit: one queue per subscription, herald.parked.<id>. */
+    public static final String PARKED = "herald.parked.#";
+    /** A parked queue holds at most this much in memory; beyond it the broker pages to disk. */
+    public static final long PARKED_IN_MEMORY_BYTES = 10L * 1024 * 1024;
+
     /** Every queue of Herald's own (herald.*). */
     public static final java.util.List<String> QUEUES = java.util.List.of(EVENTS, DELIVERIES, DEAD, REJECTED, LOG, POISON_QUEUE, EXPIRED);
 
@@ -41,5 +46,16 @@ public final class BrokerDefaults {
                 .setExpiryAddress(SimpleString.of(EXPIRED))
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false);
+    }
+
+    /**
+     * Parked queues page to disk beyond {@link #PARKED_IN_MEMORY_BYTES}: a partner down for days with
+     * a million deliveries waiting holds the broker's disk, not its memory (address settings merge,
+     * so the rest is the "#" policy).
+     */
+    public static AddressSettings parkedSettings() {
+        return new AddressSettings()
+                .setMaxSizeBytes(PARKED_IN_MEMORY_BYTES)
+                .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
     }
 }

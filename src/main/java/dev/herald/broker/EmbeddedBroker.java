@@ -89,6 +89,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         BrokerRoles.byAddress(ingress).forEach(config::putSecurityRoles);
         config.addAddressSetting("#", BrokerDefaults.addressSettings());
         config.addAddressSetting(BrokerDefaults.POISON_QUEUE, new AddressSettings().setMaxDeliveryAttempts(-1));
+        config.addAddressSetting(BrokerDefaults.PARKED, BrokerDefaults.parkedSettings());
         // Herald's queues exist from the start: an operator may browse an empty herald.dead but not create it.
         for (String queue : BrokerDefaults.QUEUES) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));

@@ -15,6 +15,8 @@ import org.apache.camel.CamelContext;
 import dev.herald.broker.BrokerLogins;
 import dev.herald.deliver.DeliveryConsumer;
 import dev.herald.deliver.HttpCalls;
+import dev.herald.deliver.Parking;
+import dev.herald.deliver.Unparker;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
@@ -39,26 +41,37 @@ final class DeliverySetup {
     }
 
     static DeliveryAttempts attempts(Settings cfg, SubscriptionRegistry subscriptions, Targets targets, OrderingLanes lanes,
-                                     HeraldMetrics metrics, Admission admission, String instanceId, Tracing tracing) {
+                                     HeraldMetrics metrics, Admission admission, Parking parking, String instanceId, Tracing tracing) {
         Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes"), timeout(cfg), targets,
                 cfg.string("herald.kafka.brokers"));
-        return new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission, instanceId, tracing);
+        return new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission, parking, instanceId, tracing);
+    }
+
+    /** Herald's core-client connections to its broker (the deliver stage and the unparker). */
+    static ServerLocator locator(String brokerUrl) throws Exception {
+        ServerLocator locator = ActiveMQClient.createServerLocator(brokerUrl);
+        // Each session buffers at most this much beyond what it has in flight, so other sessions and
+        // instances share a backlog instead of one client holding it.
+        locator.setConsumerWindowSize(256 * 1024);
+        return locator;
+    }
+
+    /** Moves parked deliveries back when their circuit lets them go, paced (herald.parking.*). */
+    static Unparker unparker(Settings cfg, Parking parking, Admission admission, ServerLocator locator, BrokerLogins.Login login) {
+        return new Unparker(parking, admission, locator, login.user(), login.password(), cfg.integer("herald.parking.move-per-second"),
+                cfg.integer("herald.parking.deliveries-below"));
     }
 
     /**
      * The deliver stage on Herald's broker, as Herald's own login: herald.deliver.consumers attempts in
      * flight over herald.deliver.threads threads, HTTP through a client whose DNS resolver is the SSRF guard.
      */
-    static DeliveryConsumer consumer(Settings cfg, CamelContext context, String brokerUrl, BrokerLogins.Login login,
-                                     DeliveryAttempts attempts, Targets targets) throws Exception {
+    static DeliveryConsumer consumer(Settings cfg, CamelContext context, ServerLocator locator, BrokerLogins.Login login,
+                                     DeliveryAttempts attempts, Targets targets) {
         int threads = Math.max(1, cfg.integer("herald.deliver.threads"));
         int slots = Math.max(1, cfg.integer("herald.deliver.consumers") / threads);
         HttpCalls http = new HttpCalls(targets.guard(), timeout(cfg), cfg.integer("herald.deliver.max-connections"),
                 cfg.integer("herald.deliver.max-connections-per-host"), cfg.integer("herald.deliver.response-excerpt-bytes"));
-        ServerLocator locator = ActiveMQClient.createServerLocator(brokerUrl);
-        // Each session buffers at most this much beyond what it has in flight, so other sessions and
-        // instances share a backlog instead of one client holding it.
-        locator.setConsumerWindowSize(256 * 1024);
         return new DeliveryConsumer(locator, login.user(), login.password(), attempts, http, context, threads, slots);
     }
 }

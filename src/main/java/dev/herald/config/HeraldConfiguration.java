@@ -24,6 +24,9 @@ import dev.herald.dispatch.Dispatcher;
 import dev.herald.dispatch.DispatchConsumer;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.deliver.DeliveryConsumer;
+import dev.herald.deliver.Parking;
+import dev.herald.deliver.Unparker;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import java.util.List;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
@@ -129,8 +132,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes, cfg.duration("herald.dispatch.claim-lease").toMillis(),
                     tracing);
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
-            DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, lanes, metrics, admission, instanceId,
-                    tracing);
+            Parking parking = new Parking(store.dataSource());
+            DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, lanes, metrics, admission, parking,
+                    instanceId, tracing);
+            ServerLocator locator = DeliverySetup.locator(brokerUrl);
+            Unparker unparker = DeliverySetup.unparker(cfg, parking, admission, locator, heraldLogin);
 
             // The HTTP API: POST /events, the admin API, the console, health.
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
@@ -169,6 +175,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     new HousekeepingRoutes.Job("herald-subscriptions-reload", cfg.duration("herald.subscriptions.reload-interval"),
                             subscriptions::reloadIfChanged),
                     new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
+                    new HousekeepingRoutes.Job("herald-unpark", Duration.ofSeconds(1), unparker::run),
                     new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
                             () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
 
@@ -176,7 +183,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     cfg.duration("herald.store.flush-interval").toMillis(), cfg.integer("herald.store.writers"));
             DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers"),
                     cfg.integer("herald.dispatch.batch-size"));
-            DeliveryConsumer deliver = DeliverySetup.consumer(cfg, context, brokerUrl, heraldLogin, attempts, targets);
+            DeliveryConsumer deliver = DeliverySetup.consumer(cfg, context, locator, heraldLogin, attempts, targets);
             // Stopped after the routes, in reverse order: deliver, dispatch, writer, pool, store, broker.
             context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch, deliver)), true, true);
         } catch (Exception | Error e) {

@@ -82,6 +82,11 @@ public final class Admission {
         return health.all();
     }
 
+    /** A subscription's circuit as this instance knows it (null: closed, no failures). */
+    SubscriptionHealth.State circuit(String subscriptionId) {
+        return circuits.get(subscriptionId);
+    }
+
     public int openCircuits() {
         return (int) circuits.values().stream().filter(SubscriptionHealth.State::open).count();
     }

@@ -10,6 +10,7 @@ import dev.herald.store.DeliveryStatus;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.trace.Tracing;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,9 +58,11 @@ public final class DeliveryAttempts {
     private final Admission admission;
     private final String instanceId;
     private final Tracing tracing;
+    private final Parking parking;
 
     public DeliveryAttempts(SubscriptionRegistry subscriptions, Channels channels, OrderingLanes lanes, HeraldMetrics metrics,
-                            Admission admission, String instanceId, Tracing tracing) {
+                            Admission admission, Parking parking, String instanceId, Tracing tracing) {
+        this.parking = parking;
         this.subscriptions = subscriptions;
         this.channels = channels;
         this.lanes = lanes;
@@ -124,27 +127,37 @@ public final class DeliveryAttempts {
     }
 
     /**
-     * It must wait (circuit open, concurrency cap, rate limit): back to the broker as it came (same
-     * attempt number), scheduled for when it may go; and the store told that it is deferred and why,
-     * unless that is what it knows already.
+     * It must wait. On an open circuit it is parked, unscheduled, on its subscription's own queue
+     * until the circuit lets it go ({@link Parking}); at its concurrency cap or rate limit it goes back
+     * to the broker scheduled for when it may go. Either way as it came (same attempt number), and the
+     * store told that it is deferred and why, unless that is what it knows already.
      */
-    private void defer(Exchange exchange, Delivery d, String body, Admission.Wait wait, String deferredBefore, long now) {
-        Map<String, Object> headers = new HashMap<>();
-        headers.put("_AMQ_SCHED_DELIVERY", wait.until());
-        if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
-        headers.put(DEFERRED_HEADER, wait.why().label());
+    private void defer(Exchange exchange, Delivery d, String body, Admission.Wait wait, String deferredBefore, long now)
+            throws SQLException {
         List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
-        then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
-        // A delivery at its concurrency cap is looked at again every moment: recorded once, not at every look, and with no time.
+        boolean parked = wait.why() == Admission.Why.CIRCUIT;
+        if (parked) {
+            parking.parked(d.subscriptionId(), now);
+            then.add(new DeliveryPlan.FollowUp(Parking.queue(d.subscriptionId()), body, Map.of(DEFERRED_HEADER, wait.why().label())));
+        } else {
+            Map<String, Object> headers = new HashMap<>();
+            headers.put("_AMQ_SCHED_DELIVERY", wait.until());
+            if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
+            headers.put(DEFERRED_HEADER, wait.why().label());
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
+        }
+        // Parked (until the probe, as the record says), or at its cap (looked at again every moment, so
+        // with no time): recorded once, not again when it is looked at again.
         boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
-        if (!(atCap && wait.why().label().equals(deferredBefore))) {
+        if (!((parked || atCap) && wait.why().label().equals(deferredBefore))) {
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(),
                     d.subscriptionId(), d.attempt(), now, wait.why().label(), atCap ? null : wait.until()))));
         }
         exchange.setProperty(DeliveryPlan.THEN, then);
         exchange.setProperty(DeliveryPlan.STEP, DeliveryPlan.Step.DONE);
         metrics.deferred(exchange, d.subscriptionId(), wait.why().label());
-        LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
+        if (parked) LOG.debug("Delivery {} to {} parked: {}", d.id(), d.subscriptionId(), wait.reason());
+        else LOG.debug("Delivery {} to {} waits {} ms: {}", d.id(), d.subscriptionId(), wait.until() - now, wait.reason());
     }
 
     /** After the call: the attempt record as the body (for herald.log), and what follows in {@link DeliveryPlan#THEN}. */

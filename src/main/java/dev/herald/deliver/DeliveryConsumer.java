@@ -8,7 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -64,6 +67,8 @@ public final class DeliveryConsumer extends ServiceSupport {
     private final int loops;
     private final int slots;
     private final List<Thread> threads = new ArrayList<>();
+    /** Parked queues known to exist. */
+    private final java.util.Set<String> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ProducerTemplate template;
     private volatile boolean running;
 
@@ -270,7 +275,10 @@ public final class DeliveryConsumer extends ServiceSupport {
                 retryLater(t, e);
                 return;
             }
-            for (DeliveryPlan.FollowUp f : then) producer.send(SimpleString.of(f.queue()), message(f.body(), f.headers()));
+            for (DeliveryPlan.FollowUp f : then) {
+                if (f.queue().startsWith(Parking.PREFIX)) ensureQueue(f.queue());
+                producer.send(SimpleString.of(f.queue()), message(f.body(), f.headers()));
+            }
             t.message().individualAcknowledge();
         }
 
@@ -307,6 +315,17 @@ public final class DeliveryConsumer extends ServiceSupport {
                 session.commit();
                 for (Answered d : done) completed(d.taken().exchange(), true);
             }
+        }
+
+        /** A parked queue is made on first use: a core send creates the address, but no queue to keep the message. */
+        private void ensureQueue(String name) throws ActiveMQException {
+            if (queues.contains(name)) return;
+            try {
+                session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            } catch (ActiveMQQueueExistsException e) {
+                // made by another thread or instance: what we wanted
+            }
+            queues.add(name);
         }
 
         /** A text message (as JMS clients read it) with its properties, durable. */

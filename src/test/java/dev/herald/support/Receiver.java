@@ -74,6 +74,11 @@ public final class Receiver implements AutoCloseable {
         scripts.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(responses));
     }
 
+    /** What is left of {@code path}'s script is dropped: from now on it answers 200. */
+    public void unscript(String path) {
+        scripts.remove(path);
+    }
+
     /** The next requests to {@code path} whose body contains {@code marker} get these answers in order. */
     public void script(String path, String marker, Response... responses) {
         script(path + "\u0000" + marker, responses);

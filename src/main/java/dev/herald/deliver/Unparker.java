@@ -1,0 +1,116 @@
+package dev.herald.deliver;
+
+import dev.herald.broker.BrokerDefaults;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves parked deliveries ({@link Parking}) back to {@code herald.deliveries} when they may go: one
+ * whenever the subscription's circuit is due a probe, and all of them once it has closed (or the
+ * subscription is gone, so they end as dead letters with the reason). It runs every second as a
+ * housekeeping route and opens a broker session only when some subscription has parked deliveries.
+ *
+ * <p>Draining is paced: at most {@code perRun} deliveries a run, and only while
+ * {@code herald.deliveries} holds fewer than {@code maxWaiting}, so a recovered partner's backlog
+ * joins the queue no faster than it is taken and never stands in front of everyone else's new
+ * deliveries.
+ */
+public final class Unparker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Unparker.class);
+    private static final SimpleString DELIVERIES = SimpleString.of(BrokerDefaults.DELIVERIES);
+
+    private final Parking parking;
+    private final Admission admission;
+    private final ServerLocator locator;
+    private final String user;
+    private final String password;
+    private final int perRun;
+    private final int maxWaiting;
+
+    public Unparker(Parking parking, Admission admission, ServerLocator locator, String user, String password, int perRun,
+                    int maxWaiting) {
+        this.parking = parking;
+        this.admission = admission;
+        this.locator = locator;
+        this.user = user;
+        this.password = password;
+        this.perRun = perRun;
+        this.maxWaiting = maxWaiting;
+    }
+
+    public void run() throws Exception {
+        Map<String, Long> marked = parking.marked();
+        if (marked.isEmpty()) return;
+        long now = System.currentTimeMillis();
+        try (ClientSessionFactory factory = locator.createSessionFactory();
+             ClientSession session = factory.createSession(user, password, false, false, false, false, 0)) {
+            session.start();
+            ClientProducer producer = session.createProducer();
+            int budget = perRun;
+            for (Map.Entry<String, Long> e : marked.entrySet()) {
+                String id = e.getKey();
+                SimpleString queue = SimpleString.of(Parking.queue(id));
+                ClientSession.QueueQuery q = session.queueQuery(queue);
+                long waiting = q.isExists() ? q.getMessageCount() : 0;
+                if (waiting == 0) {
+                    if (now - e.getValue() > Parking.FORGET_AFTER_MILLIS) parking.forget(id, e.getValue());
+                    continue;
+                }
+                SubscriptionHealth.State circuit = admission.circuit(id);
+                int n;
+                if (circuit != null && circuit.open()) {
+                    // Closed to all but a probe: one goes back when the probe is due, and admission lets it be the probe.
+                    n = now >= circuit.openUntil() ? 1 : 0;
+                } else {
+                    long room = maxWaiting - session.queueQuery(DELIVERIES).getMessageCount();
+                    n = (int) Math.max(0, Math.min(Math.min(room, budget), waiting));
+                }
+                if (n == 0) continue;
+                int moved = move(session, producer, queue, n);
+                budget -= moved;
+                if (moved > 1 || circuit == null || !circuit.open()) {
+                    LOG.info("Subscription {}: {} parked deliveries back to {} ({} still parked)", id, moved, BrokerDefaults.DELIVERIES,
+                            Math.max(0, waiting - moved));
+                }
+                if (budget <= 0) break;
+            }
+        }
+    }
+
+    /** Up to {@code n} from the parked queue to herald.deliveries, committed in batches: nothing is ever in neither. */
+    private static int move(ClientSession session, ClientProducer producer, SimpleString queue, int n) throws Exception {
+        int moved = 0;
+        try (ClientConsumer consumer = session.createConsumer(queue)) {
+            while (moved < n) {
+                ClientMessage m = consumer.receive(200);
+                if (m == null) break;
+                producer.send(DELIVERIES, copy(session, m));
+                m.acknowledge();
+                if (++moved % 500 == 0) session.commit();
+            }
+            session.commit();
+        }
+        return moved;
+    }
+
+    /** The same body and properties, as a new message (no schedule: it may go now). */
+    private static ClientMessage copy(ClientSession session, ClientMessage m) {
+        ClientMessage copy = session.createMessage(m.getType(), true);
+        byte[] body = new byte[m.getBodyBuffer().readableBytes()];
+        m.getBodyBuffer().readBytes(body);
+        copy.getBodyBuffer().writeBytes(body);
+        for (SimpleString name : m.getPropertyNames()) copy.putObjectProperty(name, m.getObjectProperty(name));
+        copy.removeProperty(Message.HDR_SCHEDULED_DELIVERY_TIME);
+        return copy;
+    }
+}
