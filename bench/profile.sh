@@ -16,6 +16,6 @@ OUT="$PWD/target/perf/profile.collapsed"
 PERF_JAVA_OPTS="${PERF_JAVA_OPTS:-} -Dperf.rate=$RATE -javaagent:$AP=start,event=itimer,interval=5ms,file=$OUT,collapsed,threads" \
   bench/perf.sh profile
 python3 bench/profile-summary.py "$OUT"
-for t in 'JmsConsumer[herald.deliveries]' 'JmsConsumer[legacy.orders]' 'herald-dispatch' 'herald-store-writer'; do
+for t in 'herald-deliver' 'JmsConsumer[legacy.orders]' 'herald-dispatch' 'herald-store-writer'; do
   echo; python3 bench/profile-summary.py "$OUT" "$t" 25
 done

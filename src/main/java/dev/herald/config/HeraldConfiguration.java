@@ -31,6 +31,7 @@ import java.util.List;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
 import dev.herald.ingress.IngressLimit;
+import dev.herald.ingress.KeptInput;
 import dev.herald.event.Json;
 import dev.herald.ingress.KafkaOffsets;
 import dev.herald.ingress.RejectReason;
@@ -119,6 +120,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog, tracing);
             registry.bind("eventFactory", events);
             registry.bind("ingressLimit", new IngressLimit(maxEventBytes));
+            registry.bind("keptInput", new KeptInput());
             registry.bind("heraldXmlMapper", events.xmlMapper());
             // The only ObjectMapper in the registry: the routes' `json` data format takes it (camel-jackson's
             // useDefaultObjectMapper), so integrators' routes parse with Herald's limits too.

@@ -126,8 +126,8 @@ public final class PerfBenchmark {
         o.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
         o.put("herald.subscriptions.reload-interval", "500ms");
         o.put("herald.ssrf.allow", "127.0.0.1:" + receiver.port());
-        // One partner takes all the load here: let it use every delivery thread, as the baseline does.
-        o.put("herald.deliver.max-in-flight-per-subscription", "16");
+        // One partner takes all the load here: let it use every delivery slot, as the baseline uses its threads.
+        o.put("herald.deliver.max-in-flight-per-subscription", "64");
         // Experiments: -Dherald.<setting>=<value> on the benchmark's JVM (PERF_JAVA_OPTS) overrides a setting.
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("herald.") || k.startsWith("camel."))
                 .forEach(k -> o.put(k, System.getProperty(k)));
