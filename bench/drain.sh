@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One whole process, start to last delivery (docs/performance.md, "Java 17 and 25"): Herald on its
+# embedded defaults, N legacy orders (default 20000) over JMS, the time until the last is delivered.
+# Made to be timed from outside, e.g. with /usr/bin/time -v, once per JVM:
+#   bench/drain.sh 20000
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/drain.sh 20000
+# JAVA picks the JVM (default: java on the PATH); DRAIN_JAVA_OPTS adds options (an AOT cache, say).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-20000}"
+if [ ! -f target/test-classpath.txt ] || [ ! -d target/test-classes/dev/herald/perf ]; then
+  mvn -q -B -Dstyle.color=never test-compile
+  mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+fi
+exec "${JAVA:-java}" -Xmx2g ${DRAIN_JAVA_OPTS:-} -Dlog4j2.level=WARN -Dh2.bindAddress=127.0.0.1 \
+  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" dev.herald.perf.DrainBenchmark "$N"
