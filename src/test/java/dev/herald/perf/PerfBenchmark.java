@@ -5,6 +5,7 @@ import dev.herald.broker.EmbeddedBroker;
 import dev.herald.channel.WebhookSigner;
 import dev.herald.support.KafkaBroker;
 import dev.herald.support.TestHerald;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,17 +36,18 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  * <p>A step is sustained when everything was delivered, the last delivery came within 1 s of the
  * schedule's end (when the last event was due, not when the generator got round to sending it), and
  * the generator itself kept to the schedule: no send more than {@code -Dperf.generator-bound-ms}
- * (200) late.
+ * (200) late. Each step also says how much of it the JIT compiler, GC and the JVM as a whole took;
+ * in full mode each system gets the same warm-up before its steps.
  *
  * <p>Usage: {@code PerfBenchmark short|full|profile}. Short (CI) runs two JMS rates and one rate per other source,
- * two seconds each, and judges nothing; profile runs Herald alone at {@code -Dperf.rate} for 30 s (bench/profile.sh).
+ * two seconds each, with no warm-up, and judges nothing; profile runs Herald alone at {@code -Dperf.rate} for 30 s (bench/profile.sh).
  */
 public final class PerfBenchmark {
 
     /** One rate step of one system; {@code judged} false in short mode (then {@code sustained} means nothing). */
     record Step(String system, double lambda, int sent, long delivered, double achieved, long p50Us, long p99Us, long p999Us,
                 boolean judged, boolean sustained, double lastAfterScheduleS, double genMaxLagMs, double genP99LagMs, int genLateSends,
-                long storeBacklog, double storeCatchUpS) {}
+                JvmTime time, long storeBacklog, double storeCatchUpS) {}
 
     /** A send later than this behind its due time makes the step not sustained: the arrivals were not the ones asked for. */
     static final long GENERATOR_BOUND_NS = Long.getLong("perf.generator-bound-ms", 200) * 1_000_000L;
@@ -58,16 +60,24 @@ public final class PerfBenchmark {
         boolean judge = full || profile; // short: numbers only
         int seconds = full ? 10 : 2;
         double[] lambdas = full ? new double[] {100, 250, 500, 1000, 1500, 2000, 4000} : new double[] {50, 200};
+        // The same warm-up before each system's steps: on 2 cores the JIT takes a core for the first minute.
+        int warmUpSeconds = full ? Integer.getInteger("perf.warm-up-seconds", 25) : 0;
+        double warmUpRate = Integer.getInteger("perf.warm-up-rate", 500);
         Path out = Path.of("target/perf");
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("herald-perf");
-        System.out.printf("herald perf (%s): %d cores, %s, %d s per step%n", full ? "full" : "short",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds);
+        System.out.printf("herald perf (%s): %d cores, %s, %d s per step, %s%n", full ? "full" : profile ? "profile" : "short",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), seconds, warmUpSeconds > 0
+                        ? String.format("a %d s warm-up at %.0f ev/s before each system's steps", warmUpSeconds, warmUpRate)
+                        : "no warm-up");
         if (judge) {
             System.out.printf("sustained: all delivered, the last within %.0f s of the schedule's end, no send more than %d ms late%n",
                     LAST_DELIVERY_BOUND_NS / 1e9, GENERATOR_BOUND_NS / 1_000_000);
         } else {
             System.out.println("short: numbers only, nothing judged");
+        }
+        if (!ManagementFactory.getCompilationMXBean().isCompilationTimeMonitoringSupported()) {
+            System.out.println("(this JVM does not report JIT compilation time: JIT columns are 0)");
         }
 
         try (FastReceiver receiver = new FastReceiver(); KafkaBroker kafka = profile ? null : KafkaBroker.start()) {
@@ -92,10 +102,10 @@ public final class PerfBenchmark {
             }
             try (Baseline baseline = new Baseline(ownBroker, "bench.baseline", receiver.url("/baseline"), 16)) {
                 Callable<PoissonLoad.Source> queue = () -> PoissonLoad.jms(ownBroker, "bench.baseline");
-                if (full) run(receiver, queue, "warm-up", new double[] {200}, 5, false);
+                warmUp(receiver, queue, "baseline", warmUpRate, warmUpSeconds);
                 steps.put("baseline", run(receiver, queue, "baseline", lambdas, seconds, judge));
             }
-            if (full) run(receiver, jms, "warm-up", new double[] {200}, 5, false);
+            warmUp(receiver, jms, "herald", warmUpRate, warmUpSeconds);
             steps.put("herald", run(receiver, jms, "herald", lambdas, seconds, judge));
             // The same events into Herald's other ingresses: Kafka (structured CloudEvents) and POST /events.
             double[] sourceLambdas = full ? new double[] {250, 1000} : new double[] {50};
@@ -108,11 +118,14 @@ public final class PerfBenchmark {
             herald.stop();
 
             List<String> csv = new ArrayList<>(List.of("system,lambda,sent,delivered,achieved_per_s,p50_ms,p99_ms,p999_ms,sustained,"
-                    + "store_backlog,store_catch_up_s,last_after_schedule_s,gen_lag_max_ms,gen_lag_p99_ms,gen_late_sends"));
-            steps.values().forEach(list -> list.forEach(s -> csv.add(String.format("%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s,%d,%.1f,%.3f,%.1f,%.1f,%d",
+                    + "store_backlog,store_catch_up_s,last_after_schedule_s,gen_lag_max_ms,gen_lag_p99_ms,gen_late_sends,jit_s,jit_cpu_s,"
+                    + "gc_s,cpu_s,step_s"));
+            steps.values().forEach(list -> list.forEach(s -> csv.add(String.format(
+                    "%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s,%d,%.1f,%.3f,%.1f,%.1f,%d,%.2f,%.2f,%.2f,%.2f,%.1f",
                     s.system(), s.lambda(), s.sent(), s.delivered(), s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0,
                     s.p999Us() / 1000.0, s.judged() ? Boolean.toString(s.sustained()) : "", s.storeBacklog(), s.storeCatchUpS(),
-                    s.lastAfterScheduleS(), s.genMaxLagMs(), s.genP99LagMs(), s.genLateSends()))));
+                    s.lastAfterScheduleS(), s.genMaxLagMs(), s.genP99LagMs(), s.genLateSends(), s.time().jitS(), s.time().jitCpuS(),
+                    s.time().gcS(), s.time().cpuS(), s.time().wallS()))));
             Files.write(out.resolve("results.csv"), csv);
             Files.write(out.resolve("fanout.txt"), fanOut);
             Plot.latency(out.resolve("latency.png"), steps);
@@ -176,6 +189,11 @@ public final class PerfBenchmark {
                 """.formatted(id, status, url, dir.resolve("secret"));
     }
 
+    private static void warmUp(FastReceiver receiver, Callable<PoissonLoad.Source> source, String system, double rate, int seconds)
+            throws Exception {
+        if (seconds > 0) run(receiver, source, system + " warm-up", new double[] {rate}, seconds, false);
+    }
+
     /**
      * Each rate for {@code seconds}: the events sent on a Poisson schedule, then a wait for their
      * deliveries. {@code judge}: say whether each step was sustained, and stop at the first that was
@@ -188,10 +206,12 @@ public final class PerfBenchmark {
             int n = (int) (lambda * seconds);
             long before = receiver.received.get();
             receiver.latencyUs.getIntervalHistogram(); // discard what came before
+            JvmTime.Mark mark = JvmTime.mark();
             PoissonLoad.Run load = PoissonLoad.run(source.call(), lambda, n, system + "-" + (long) lambda + "-");
             long deadline = Math.max(load.dueEnd(), load.closed()) + (long) ((seconds + 30) * 1e9);
             while (receiver.received.get() - before < n && System.nanoTime() < deadline) Thread.sleep(20);
             long delivered = receiver.received.get() - before;
+            JvmTime time = mark.since();
             Histogram hist = receiver.latencyUs.getIntervalHistogram();
             long last = receiver.lastReceivedNanos;
             double elapsed = (last - load.start()) / 1e9;
@@ -214,16 +234,16 @@ public final class PerfBenchmark {
             }
             Step s = new Step(system, lambda, n, delivered, elapsed > 0 ? delivered / elapsed : 0, hist.getValueAtPercentile(50),
                     hist.getValueAtPercentile(99), hist.getValueAtPercentile(99.9), judge, sustained, lastAfterSchedule / 1e9,
-                    load.maxLagNs() / 1e6, load.p99LagNs() / 1e6, load.lateSends(), backlog,
+                    load.maxLagNs() / 1e6, load.p99LagNs() / 1e6, load.lateSends(), time, backlog,
                     backlog > 0 ? (System.nanoTime() - caughtUp) / 1e9 : 0);
             if (!system.endsWith("warm-up")) steps.add(s);
             String generator = load.maxLagNs() > PoissonLoad.LATE_NS
                     ? String.format("generator behind by %,.0f ms (%,d sends >10 ms late)", s.genMaxLagMs(), s.genLateSends())
                     : String.format("generator on schedule (max %.0f ms late)", s.genMaxLagMs());
             System.out.printf("%-16s λ=%,6.0f/s  sent %,7d  delivered %,7d  %,7.0f/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f ms  last %+6.2f s"
-                            + "  %s  %s%s%n",
+                            + "  %s  %s  %s%s%n",
                     system, lambda, n, delivered, s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
-                    s.lastAfterScheduleS(), generator,
+                    s.lastAfterScheduleS(), time.line(), generator,
                     !judge ? "(not judged)" : sustained ? "sustained" : "NOT sustained: " + String.join("; ", why),
                     backlog > 0 ? String.format("  (store log %,d records behind, caught up in %.1f s)", backlog, s.storeCatchUpS()) : "");
             if (judge && !sustained || delivered < n) {
