@@ -108,6 +108,7 @@ public final class PerfBenchmark {
                 run(receiver, jms, "warm-up", new double[] {200, Math.max(200, rate / 2)}, 10, false);
                 run(receiver, jms, "herald", new double[] {rate}, 30, true);
                 herald.stop();
+                BrokerProbe.delete(dir);
                 System.exit(0);
             }
             if (systems.contains("baseline")) {
@@ -147,6 +148,7 @@ public final class PerfBenchmark {
                 for (int k : full ? new int[] {10, 1000} : new int[] {10}) fanOut.add(fanOut(receiver, broker, dir, k, full ? 50 : 10));
             }
             herald.stop();
+            BrokerProbe.delete(dir);
 
             Sustained best = new Sustained(best(steps.get("baseline")), best(steps.get("floor")), best(steps.get("herald")));
             Files.write(out.resolve("results.csv"), csv(steps, judge ? best : null));
