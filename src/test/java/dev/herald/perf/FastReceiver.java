@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * The benchmark's webhook receiver: Vert.x on loopback, answers 200 at once, and records each
- * delivery's end-to-end latency from the {@code sentAtUs} the producer wrote into the event (same
- * JVM, same clock). Built so that it is never the bottleneck ({@link PerfBenchmark} measures that).
+ * The benchmark's webhook receiver: Vert.x on loopback, answers 200 (or the status it was given)
+ * at once, and records each delivery's end-to-end latency from the {@code sentAtUs} the producer
+ * wrote into the event (same JVM, same clock). Built so that it is never the bottleneck
+ * ({@link PerfBenchmark} measures that).
  */
 final class FastReceiver implements AutoCloseable {
 
@@ -21,6 +22,11 @@ final class FastReceiver implements AutoCloseable {
     volatile long lastReceivedNanos;
 
     FastReceiver() throws Exception {
+        this(200);
+    }
+
+    /** @param status what it answers every request with (503: a partner that is down but reachable) */
+    FastReceiver(int status) throws Exception {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             long now = System.nanoTime();
             String text = body.toString();
@@ -33,7 +39,7 @@ final class FastReceiver implements AutoCloseable {
             }
             lastReceivedNanos = now;
             received.incrementAndGet();
-            req.response().setStatusCode(200).end();
+            req.response().setStatusCode(status).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
     }
 

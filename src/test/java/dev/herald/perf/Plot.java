@@ -45,7 +45,8 @@ final class Plot {
         g.drawString("End-to-end latency (ms) against offered load (events/s), log-log", left, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawString("offered load λ (events/s, Poisson)", w / 2 - 90, h - 18);
-        Color[] colors = {new Color(11, 92, 173), new Color(198, 40, 40), new Color(26, 127, 55), new Color(230, 120, 0)};
+        Color[] colors = {new Color(11, 92, 173), new Color(198, 40, 40), new Color(26, 127, 55), new Color(230, 120, 0),
+                new Color(106, 27, 154)};
         int c = 0, legend = top + 10;
         for (var e : bySystem.entrySet()) {
             Color color = colors[c++ % colors.length];

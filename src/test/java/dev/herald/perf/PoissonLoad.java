@@ -9,8 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,20 +35,61 @@ final class PoissonLoad {
 
     private PoissonLoad() {}
 
-    /** Sends {@code count} events at rate {@code perSecond}; returns the nanoTime of the first send. */
-    static long run(Source source, double perSecond, int count, String prefix) throws Exception {
+    /**
+     * How a run kept to its schedule. {@code start}: the first event's due time (nanoTime);
+     * {@code dueEnd}: the last event's due time — when the schedule ends, whatever the generator did;
+     * {@code lastSent}: when the last send was actually made; {@code closed}: when every send had
+     * been answered (the source closed). Lag is how late a send was made against its due time:
+     * {@code maxLagNs} the worst, {@code p99LagNs} the 99th percentile, {@code lateSends} how many
+     * were more than {@link #LATE_NS} late.
+     */
+    record Run(long start, long dueEnd, long lastSent, long closed, int sent, long maxLagNs, long p99LagNs, int lateSends) {
+
+        /** Not an event later than this behind its due time: the arrivals were the ones asked for. */
+        boolean keptUp(long boundNs) {
+            return maxLagNs <= boundNs;
+        }
+    }
+
+    /** A send more than this late counts in {@link Run#lateSends}. */
+    static final long LATE_NS = 10_000_000L;
+
+    /** Sends {@code count} events at rate {@code perSecond} (returns once every send has been answered). */
+    static Run run(Source source, double perSecond, int count, String prefix) throws Exception {
+        return run(source, perSecond, count, Long.MAX_VALUE, () -> false, prefix);
+    }
+
+    /**
+     * Sends up to {@code count} events at rate {@code perSecond}, none due after {@code untilNanos}
+     * and none once {@code stop} says so (a background load that runs until told).
+     */
+    static Run run(Source source, double perSecond, int count, long untilNanos, java.util.function.BooleanSupplier stop,
+                   String prefix) throws Exception {
+        long start, due = 0, lastSent = 0, maxLag = 0;
+        int late = 0, sent = 0;
+        // Lag in microseconds, up to an hour: where the 99th percentile of the sends was.
+        org.HdrHistogram.Histogram lags = new org.HdrHistogram.Histogram(3_600_000_000L, 2);
         try (source) {
-            long start = System.nanoTime();
+            start = System.nanoTime();
             double at = 0;
             for (int i = 0; i < count; i++) {
-                long due = start + (long) (at * 1e9);
+                long next = start + (long) (at * 1e9);
+                if (next > untilNanos || stop.getAsBoolean()) break;
+                due = next;
                 long wait = due - System.nanoTime();
                 if (wait > 0) LockSupport.parkNanos(wait);
-                source.send(prefix + i, System.nanoTime() / 1000);
+                long now = System.nanoTime();
+                long lag = Math.max(0, now - due);
+                maxLag = Math.max(maxLag, lag);
+                lags.recordValue(Math.min(lag / 1000, lags.getHighestTrackableValue()));
+                if (lag > LATE_NS) late++;
+                source.send(prefix + i, now / 1000);
+                lastSent = now;
+                sent++;
                 at += -Math.log(1 - ThreadLocalRandom.current().nextDouble()) / perSecond;
             }
-            return start;
         }
+        return new Run(start, due, lastSent, System.nanoTime(), sent, maxLag, lags.getValueAtPercentile(99) * 1000, late);
     }
 
     /** The order as a legacy system writes it (the data of the event). */
@@ -107,25 +146,32 @@ final class PoissonLoad {
         };
     }
 
-    /** Each event its own request, as a producer without batching would send them. */
+    /**
+     * Each event its own request, as a producer without batching would send them. Sent
+     * asynchronously, counted in flight; nothing per send grows with the number waiting for an
+     * answer (a slow Herald must not slow the generator's own bookkeeping).
+     */
     static Source http(String eventsUrl) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ConcurrentLinkedQueue<CompletableFuture<HttpResponse<Void>>> pending = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
         return new Source() {
             @Override
             public void send(String orderId, long sentAtUs) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(eventsUrl))
                         .header("Content-Type", "application/cloudevents+json")
                         .POST(HttpRequest.BodyPublishers.ofString(cloudEvent(orderId, sentAtUs))).build();
-                pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                inFlight.incrementAndGet();
+                client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                    inFlight.decrementAndGet();
                     if (e != null || r.statusCode() != 202) System.err.println("POST /events: " + (e != null ? e : r.statusCode()));
-                }));
-                pending.removeIf(CompletableFuture::isDone);
+                });
             }
 
             @Override
             public void close() throws Exception {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
+                if (inFlight.get() > 0) System.err.println("POST /events: " + inFlight.get() + " requests unanswered after 60 s");
             }
         };
     }
