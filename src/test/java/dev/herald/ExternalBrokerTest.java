@@ -3,6 +3,7 @@ package dev.herald;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.deliver.DeliveryConsumer;
 import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.time.Duration;
@@ -20,7 +21,9 @@ class ExternalBrokerTest {
     void aConfiguredBrokerUrlReplacesTheEmbeddedBroker() throws Exception {
         try (Receiver receiver = new Receiver();
              TestHerald host = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/host")), Map.of())) {
+            // The host is only a broker here: its routes and its deliver stage (not a route) stop.
             host.herald().context().getRouteController().stopAllRoutes();
+            host.herald().context().getRegistry().lookupByNameAndType("heraldDeliver", DeliveryConsumer.class).stop();
             try (TestHerald client = TestHerald.start(TestHerald.webhooks("ext " + receiver.url("/client")),
                     Map.of("herald.broker.url", host.brokerUrl(), "herald.broker.user", host.broker().heraldLogin().user(),
                             "herald.broker.password", host.broker().heraldLogin().password()))) {

@@ -34,7 +34,7 @@ final class DeliverySetup {
         Admission admission = new Admission(health, cfg.integer("herald.circuit.failures"),
                 cfg.duration("herald.circuit.probe-interval").toMillis(), cfg.duration("herald.circuit.disable-after").toMillis(),
                 cfg.optional("herald.deliver.max-in-flight-per-subscription").map(Integer::parseInt)
-                        // Unset: half the delivery threads, so one slow partner never holds them all.
+                        // Unset: half the delivery slots, so one slow partner never holds them all.
                         .orElse(Math.max(1, cfg.integer("herald.deliver.consumers") / 2)));
         admission.refresh();
         return admission;

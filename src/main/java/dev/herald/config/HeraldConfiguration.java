@@ -186,6 +186,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers"),
                     cfg.integer("herald.dispatch.batch-size"));
             DeliveryConsumer deliver = DeliverySetup.consumer(cfg, context, locator, heraldLogin, attempts, targets);
+            registry.bind("heraldDeliver", deliver);
             // Stopped after the routes, in reverse order: deliver, dispatch, writer, pool, store, broker.
             context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch, deliver)), true, true);
         } catch (Exception | Error e) {

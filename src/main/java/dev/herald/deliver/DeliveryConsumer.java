@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.reader.TextMessageUtil;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -331,6 +332,8 @@ public final class DeliveryConsumer extends ServiceSupport {
         /** A text message (as JMS clients read it) with its properties, durable. */
         private ClientMessage message(String body, Map<String, Object> headers) {
             ClientMessage m = session.createMessage(Message.TEXT_TYPE, true);
+            // A message id, as a JMS producer gives each message: the admin API finds dead letters by it.
+            m.setUserID(UUIDGenerator.getInstance().generateUUID());
             TextMessageUtil.writeBodyText(m.getBodyBuffer(), SimpleString.of(body));
             headers.forEach(m::putObjectProperty);
             return m;

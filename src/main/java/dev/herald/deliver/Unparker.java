@@ -106,6 +106,7 @@ public final class Unparker {
     /** The same body and properties, as a new message (no schedule: it may go now). */
     private static ClientMessage copy(ClientSession session, ClientMessage m) {
         ClientMessage copy = session.createMessage(m.getType(), true);
+        copy.setUserID(m.getUserID());
         byte[] body = new byte[m.getBodyBuffer().readableBytes()];
         m.getBodyBuffer().readBytes(body);
         copy.getBodyBuffer().writeBytes(body);
