@@ -144,9 +144,11 @@ public final class BacklogBenchmark {
                 long heapQueued = heapAfterGc();
                 Snapshot s1 = Snapshot.take(broker, metrics, dir);
                 long queued = (long) (s1.acceptedBacklog - acceptedBefore);
+                long atIngress = broker.count("legacy.orders") + broker.count("herald.events");
                 say(report, String.format("queued: %,d of %,d accepted and dispatched after %.0f s of filling (%,.0f/s)%s", queued, n,
-                        filling.seconds, queued / Math.max(filling.seconds, 1e-9),
-                        queued < n ? " — the fill was cut short at its time limit" : ""));
+                        filling.seconds, queued / Math.max(filling.seconds, 1e-9), queued < n ? String.format(
+                                " — the fill was cut short at its time limit (%,d sent; %,d still at Herald's ingress, taken in while it"
+                                + " waits)", filled.get(), atIngress) : ""));
 
                 Phase waiting = w.run(new Phase("waiting"), wait, () -> false);
                 Snapshot s2 = Snapshot.take(broker, metrics, dir);
