@@ -41,8 +41,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * management endpoint). It measures Herald as it is; nothing is judged.
  *
  * <p>Usage: {@code BacklogBenchmark [N] [closed|503]} (N default 100,000, at most 500,000). Phases:
- * a 20 s warm-up and 20 s "before" with B alone; "filling" until all N are on herald.deliveries (or
- * {@code -Dbacklog.fill-seconds}, default 30 + N/1,000); "waiting" for {@code -Dbacklog.wait-seconds}
+ * a 15 s warm-up and 15 s "before" with B alone; "filling" until all N are accepted and dispatched (or
+ * {@code -Dbacklog.fill-seconds}, default 30 + N/1,250); "waiting" for {@code -Dbacklog.wait-seconds}
  * (120: two of Herald's default circuit probe intervals). Writes target/perf/backlog.txt and
  * target/perf/backlog.csv (one row per 10 s window).
  */
@@ -85,8 +85,8 @@ public final class BacklogBenchmark {
         if (n < 1 || n > MAX_N) throw new IllegalArgumentException("N must be 1.." + MAX_N + ", not " + n);
         String down = args.length > 1 ? args[1] : "closed";
         if (!down.equals("closed") && !down.equals("503")) throw new IllegalArgumentException("the receiver is down as 'closed' or '503'");
-        int warmUp = Integer.getInteger("backlog.warm-up-seconds", 20), before = Integer.getInteger("backlog.before-seconds", 20);
-        int fillLimit = Integer.getInteger("backlog.fill-seconds", 30 + n / 1000), wait = Integer.getInteger("backlog.wait-seconds", 120);
+        int warmUp = Integer.getInteger("backlog.warm-up-seconds", 15), before = Integer.getInteger("backlog.before-seconds", 15);
+        int fillLimit = Integer.getInteger("backlog.fill-seconds", 30 + n / 1250), wait = Integer.getInteger("backlog.wait-seconds", 120);
         Path out = Path.of("target/perf");
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("herald-backlog");
