@@ -5,9 +5,11 @@
 # p50/p99 before the backlog exists, while it is queued and while it waits; the heap after a forced
 # GC; what the broker holds for herald.deliveries (and any herald.parked.* queue): messages,
 # scheduled, paged, bytes; and how fast herald_deliveries_deferred_total grows per minute.
-# Writes target/perf/backlog.txt and target/perf/backlog.csv. About 5 minutes for N = 100,000.
+# Writes target/perf/backlog.txt and target/perf/backlog.csv. About 5 minutes for N = 100,000
+# (15 s warm-up, 15 s before, at most 110 s filling, 120 s waiting), plus the build.
 # Usage: bench/backlog.sh [N] [closed|503]   (N: 1..500,000, default 100,000; default closed)
-#   BACKLOG_JAVA_OPTS: -Dbacklog.wait-seconds=120, -Dbacklog.fill-seconds=…, -Dherald.<setting>=…
+#   BACKLOG_JAVA_OPTS: -Dbacklog.wait-seconds=120, -Dbacklog.fill-seconds=…, -Dbacklog.steady-rate=250,
+#   -Dherald.<setting>=…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100000}"

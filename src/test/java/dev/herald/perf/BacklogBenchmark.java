@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -40,15 +41,16 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * management endpoint). It measures Herald as it is; nothing is judged.
  *
  * <p>Usage: {@code BacklogBenchmark [N] [closed|503]} (N default 100,000, at most 500,000). Phases:
- * a 20 s warm-up and 20 s "before" with B alone; "filling" until all N are on herald.deliveries (or
- * {@code -Dbacklog.fill-seconds}, default 30 + N/1,000); "waiting" for {@code -Dbacklog.wait-seconds}
+ * a 15 s warm-up and 15 s "before" with B alone; "filling" until all N are accepted and dispatched (or
+ * {@code -Dbacklog.fill-seconds}, default 30 + N/1,250); "waiting" for {@code -Dbacklog.wait-seconds}
  * (120: two of Herald's default circuit probe intervals). Writes target/perf/backlog.txt and
  * target/perf/backlog.csv (one row per 10 s window).
  */
 public final class BacklogBenchmark {
 
     static final int MAX_N = 500_000;
-    static final double STEADY_RATE = 250;
+    /** B's rate (-Dbacklog.steady-rate: on a machine too busy for Herald to keep up with 250/s, the backlog never fills). */
+    static final double STEADY_RATE = Double.parseDouble(System.getProperty("backlog.steady-rate", "250"));
     /** The type the orders route gives the backlog's events (status "held": neither created nor cancelled). */
     static final String BACKLOG_TYPE = "order.updated";
 
@@ -83,14 +85,14 @@ public final class BacklogBenchmark {
         if (n < 1 || n > MAX_N) throw new IllegalArgumentException("N must be 1.." + MAX_N + ", not " + n);
         String down = args.length > 1 ? args[1] : "closed";
         if (!down.equals("closed") && !down.equals("503")) throw new IllegalArgumentException("the receiver is down as 'closed' or '503'");
-        int warmUp = Integer.getInteger("backlog.warm-up-seconds", 20), before = Integer.getInteger("backlog.before-seconds", 20);
-        int fillLimit = Integer.getInteger("backlog.fill-seconds", 30 + n / 1000), wait = Integer.getInteger("backlog.wait-seconds", 120);
+        int warmUp = Integer.getInteger("backlog.warm-up-seconds", 15), before = Integer.getInteger("backlog.before-seconds", 15);
+        int fillLimit = Integer.getInteger("backlog.fill-seconds", 30 + n / 1250), wait = Integer.getInteger("backlog.wait-seconds", 120);
         Path out = Path.of("target/perf");
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("herald-backlog");
         List<String> report = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("t_s,phase,b_delivered,b_per_s,b_p50_ms,b_p99_ms,b_max_ms,cpu_cores,jit_s,jit_cpu_s,"
-                + "deliveries_messages,deliveries_scheduled,deliveries_paged,deferred_total,backlog_attempts_total,heap_used_mb"));
+                + "deliveries_messages,deliveries_scheduled,deliveries_paged,deferred_total,backlog_attempts_total,backlog_accepted,heap_used_mb"));
 
         try (FastReceiver live = new FastReceiver(); FastReceiver refusing = down.equals("503") ? new FastReceiver(503) : null) {
             int downPort = refusing != null ? refusing.port() : TestHerald.freePort(); // closed: nothing listens there
@@ -133,7 +135,9 @@ public final class BacklogBenchmark {
                 // A: N events, as fast as Herald takes them (no more than 5,000 waiting at its ingress).
                 AtomicLong filled = new AtomicLong();
                 AtomicBoolean stopFill = new AtomicBoolean();
-                Thread fill = new Thread(() -> fill(producerUrl, n, broker, filled, stopFill), "fill");
+                // Paced by A's own events not yet accepted, so that a B that Herald cannot keep up with does not stop the fill.
+                LongSupplier acceptedA = () -> (long) (metrics.scrape().accepted(BACKLOG_TYPE) - s0.acceptedBacklog);
+                Thread fill = new Thread(() -> fill(producerUrl, n, acceptedA, filled, stopFill), "fill");
                 fill.start();
                 // Queued: every one of A's events accepted (they alone are order.updated) and dispatched (herald.events empty).
                 double acceptedBefore = s0.acceptedBacklog;
@@ -144,9 +148,11 @@ public final class BacklogBenchmark {
                 long heapQueued = heapAfterGc();
                 Snapshot s1 = Snapshot.take(broker, metrics, dir);
                 long queued = (long) (s1.acceptedBacklog - acceptedBefore);
+                long atIngress = broker.count("legacy.orders") + broker.count("herald.events");
                 say(report, String.format("queued: %,d of %,d accepted and dispatched after %.0f s of filling (%,.0f/s)%s", queued, n,
-                        filling.seconds, queued / Math.max(filling.seconds, 1e-9),
-                        queued < n ? " — the fill was cut short at its time limit" : ""));
+                        filling.seconds, queued / Math.max(filling.seconds, 1e-9), queued < n ? String.format(
+                                " — the fill was cut short at its time limit (%,d sent; %,d still at Herald's ingress, taken in while it"
+                                + " waits)", filled.get(), atIngress) : ""));
 
                 Phase waiting = w.run(new Phase("waiting"), wait, () -> false);
                 Snapshot s2 = Snapshot.take(broker, metrics, dir);
@@ -218,8 +224,8 @@ public final class BacklogBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Sends the backlog's events (status "held": only subscription A takes them), pausing while Herald's ingress is 5,000 behind. */
-    private static void fill(String url, int n, BrokerProbe broker, AtomicLong filled, AtomicBoolean stop) {
+    /** Sends the backlog's events (status "held": only subscription A takes them), pausing while 5,000 of them are not yet accepted. */
+    private static void fill(String url, int n, LongSupplier accepted, AtomicLong filled, AtomicBoolean stop) {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
         cf.setBlockOnDurableSend(false);
         cf.setConfirmationWindowSize(1 << 20);
@@ -228,7 +234,7 @@ public final class BacklogBenchmark {
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             for (int i = 0; i < n && !stop.get(); i++) {
                 if (i % 500 == 0) {
-                    while (!stop.get() && broker.count("legacy.orders") + broker.count("herald.events") > 5_000) Thread.sleep(50);
+                    while (!stop.get() && filled.get() - accepted.getAsLong() > 5_000) Thread.sleep(100);
                 }
                 p.send(s.createTextMessage(PoissonLoad.order("A-" + i, "held", System.nanoTime() / 1000)));
                 filled.incrementAndGet();
@@ -290,6 +296,7 @@ public final class BacklogBenchmark {
                     BrokerProbe.QueueState d = q.isEmpty() ? null : q.get(0);
                     Metrics.Scrape m = metrics.scrape();
                     double deferred = m.deferred("backlog").values().stream().mapToDouble(Double::doubleValue).sum();
+                    double acceptedA = m.accepted(BACKLOG_TYPE);
                     double attempts = refusing != null ? refusing.received.get() : m.attempts("backlog");
                     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                     double ts = (now - t0) / 1e9;
@@ -297,12 +304,13 @@ public final class BacklogBenchmark {
                     long paged = d == null ? -1 : d.pagedMessages();
                     System.out.printf("t=%4.0f s  %-8s B %,5d (%,4.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms  CPU %.2f cores"
                                     + " (JIT CPU %.1f s)  herald.deliveries %,d (scheduled %,d, paged %,d)  deferred(backlog) %,.0f"
-                                    + "  attempts(backlog) %,.0f  heap %,d MB%n", ts, phase.name, got, got / t.wallS(), ms(windowHist, 50),
+                                    + "  attempts(backlog) %,.0f  accepted(backlog) %,.0f  heap %,d MB%n", ts, phase.name, got, got / t.wallS(), ms(windowHist, 50),
                             ms(windowHist, 99), windowHist.getMaxValue() / 1000.0, t.cpuS() / t.wallS(), t.jitCpuS(), messages, scheduled,
-                            paged, deferred, attempts, heap >> 20);
-                    csv.add(String.format("%.0f,%s,%d,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%.0f,%.0f,%d", ts, phase.name, got,
+                            paged, deferred, attempts, acceptedA, heap >> 20);
+                    csv.add(String.format("%.0f,%s,%d,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%.0f,%.0f,%.0f,%d", ts, phase.name, got,
                             got / t.wallS(), ms(windowHist, 50), ms(windowHist, 99), windowHist.getMaxValue() / 1000.0,
-                            t.cpuS() / t.wallS(), t.jitS(), t.jitCpuS(), messages, scheduled, paged, deferred, attempts, heap >> 20));
+                            t.cpuS() / t.wallS(), t.jitS(), t.jitCpuS(), messages, scheduled, paged, deferred, attempts, acceptedA,
+                            heap >> 20));
                     window = JvmTime.mark();
                     windowHist.reset();
                     windowReceived = live.received.get();

@@ -155,13 +155,13 @@ public final class PerfBenchmark {
             Files.write(out.resolve("fanout.txt"), fanOut);
             Plot.latency(out.resolve("latency.png"), steps);
             if (judge) {
-                System.out.printf("sustained: baseline %s, floor %s, herald %s deliveries/s; herald/baseline %s, herald/floor %s%n",
+                System.out.printf("sustained deliveries: baseline %s, floor %s, herald %s; herald/baseline %s, herald/floor %s%n",
                         rate(best.baseline(), steps.get("baseline"), lambdas), rate(best.floor(), steps.get("floor"), lambdas),
                         rate(best.herald(), steps.get("herald"), lambdas), share(best.herald(), best.baseline()),
                         share(best.herald(), best.floor()));
                 for (String source : List.of("herald-kafka", "herald-http")) {
                     if (steps.containsKey(source)) {
-                        System.out.printf("sustained through %s: %s deliveries/s%n", source.substring(7),
+                        System.out.printf("sustained deliveries through %s: %s%n", source.substring(7),
                                 rate(best(steps.get(source)), steps.get(source), sourceLambdas));
                     }
                 }
@@ -183,10 +183,10 @@ public final class PerfBenchmark {
     /** A best sustained rate as printed: "≥" when the system kept up with the highest step offered (its limit lies beyond). */
     private static String rate(double best, List<Step> steps, double[] lambdas) {
         if (steps == null || steps.isEmpty()) return "not run";
-        if (best == 0) return "none";
+        if (best == 0) return "no step sustained";
         Step top = steps.get(steps.size() - 1);
         boolean atTop = top.sustained() && top.lambda() == lambdas[lambdas.length - 1];
-        return (atTop ? "≥ " : "") + String.format("%,.0f", best);
+        return (atTop ? "≥ " : "") + String.format("%,.0f/s", best);
     }
 
     private static String share(double part, double whole) {
@@ -208,7 +208,7 @@ public final class PerfBenchmark {
             for (var e : Map.of("baseline", best.baseline(), "floor", best.floor(), "herald", best.herald()).entrySet().stream()
                     .sorted(Map.Entry.comparingByKey()).toList()) {
                 if (!steps.containsKey(e.getKey())) continue;
-                csv.add(String.format("%s,sustained,,,%.1f,,,,true,,,,,,,,,,,,%s,%s", e.getKey(), e.getValue(),
+                csv.add(String.format("%s,sustained,,,%.1f,,,,%s,,,,,,,,,,,,%s,%s", e.getKey(), e.getValue(), e.getValue() > 0,
                         share(e.getValue(), best.baseline()), share(e.getValue(), best.floor())));
             }
         }
