@@ -28,6 +28,7 @@ import dev.herald.event.EventCatalog;
 import dev.herald.event.EventFactory;
 import dev.herald.ingress.IngressLimit;
 import dev.herald.event.Json;
+import dev.herald.ingress.KafkaIngress;
 import dev.herald.ingress.KafkaOffsets;
 import dev.herald.ingress.RejectReason;
 import dev.herald.ingress.RejectedInput;
@@ -114,13 +115,19 @@ public final class HeraldConfiguration implements CamelConfiguration {
             int maxEventBytes = cfg.integer("herald.accept.max-event-bytes");
             EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog, tracing);
             registry.bind("eventFactory", events);
-            registry.bind("ingressLimit", new IngressLimit(maxEventBytes));
             registry.bind("heraldXmlMapper", events.xmlMapper());
             // The only ObjectMapper in the registry: the routes' `json` data format takes it (camel-jackson's
             // useDefaultObjectMapper), so integrators' routes parse with Herald's limits too.
             registry.bind("heraldJsonMapper", Json.MAPPER);
-            registry.bind("rejectReason", new RejectReason());
-            registry.bind("rejectedInput", new RejectedInput());
+            IngressLimit limit = new IngressLimit(maxEventBytes);
+            registry.bind("ingressLimit", limit);
+            RejectReason reasons = new RejectReason();
+            RejectedInput rejectedInput = new RejectedInput();
+            registry.bind("rejectReason", reasons);
+            registry.bind("rejectedInput", rejectedInput);
+            // routes/ingress-kafka.yaml: a poll's records in one broker transaction, then their offsets.
+            registry.bind("kafkaIngress", new KafkaIngress(events, limit, reasons, rejectedInput, publisher, metrics));
+            // For integrators' record-at-a-time Kafka routes (examples/open-platform).
             registry.bind("kafkaOffsets", new KafkaOffsets());
 
             // Dispatch and deliver.
