@@ -9,6 +9,7 @@ import dev.herald.broker.Publisher;
 import dev.herald.health.BrokerReadiness;
 import dev.herald.health.StoreReadiness;
 import dev.herald.http.Auth;
+import dev.herald.http.GroupCommit;
 import dev.herald.http.IngestApi;
 import dev.herald.http.StaticResources;
 import dev.herald.metrics.HeraldMetrics;
@@ -141,7 +142,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // The HTTP API: POST /events, the admin API, the console, health.
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
             long idempotencyWindow = cfg.duration("herald.http.idempotency-window").toMillis();
-            registry.bind("ingestApi", new IngestApi(auth, events, publisher, idempotency, metrics, maxEventBytes,
+            // Concurrent requests' events committed together: one broker commit per group, not per request.
+            GroupCommit ingestCommits = new GroupCommit(publisher, cfg.integer("herald.http.max-batch-events"),
+                    () -> metrics.ingestCommit("http"));
+            context.addService(ingestCommits, true, true);
+            registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, idempotency, metrics, maxEventBytes,
                     cfg.integer("herald.http.max-batch-bytes"), cfg.integer("herald.http.max-batch-events"), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
