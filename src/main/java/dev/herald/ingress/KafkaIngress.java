@@ -24,6 +24,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * {@code herald.rejected} as it came, with what {@code direct:herald-reject} gives it (reason, route,
  * id, source), in the same transaction; the rest of the poll goes on.
  *
- * <p>Anything else (the broker refusing, Kafka refusing the offsets) fails the whole batch: no
- * offset is committed, and the route's consumer ({@code breakOnFirstError}) reads the records again
- * from the committed offsets. Events already on {@code herald.events} from such a batch come again
- * with the same ids, and dispatch drops the copies.
+ * <p>Anything else failing before the broker commit (the broker refusing, say) fails the whole
+ * batch: no offset is committed, and the route's consumer ({@code breakOnFirstError}) reads the
+ * records again from the committed offsets. An offset commit that fails after the broker commit
+ * (a rebalance under way) does not fail the batch — that would only hand its events off twice — and
+ * leaves the committed offsets behind: the records may be read again, with the same ids, and
+ * dispatch drops the copies.
  */
 public final class KafkaIngress {
 
@@ -110,9 +113,18 @@ public final class KafkaIngress {
                     records.size(), e.getMessage());
             throw new IllegalStateException("the hand-off of a Kafka batch to " + BrokerDefaults.EVENTS + " failed", e);
         }
-        // Only now, with every event (and every rejected record) on the broker's disk.
-        consumer.commitSync(next, Duration.ofMillis(commitTimeoutMs));
         metrics.ingestCommit("kafka");
+        // Only now, with every event (and every rejected record) on the broker's disk.
+        try {
+            consumer.commitSync(next, Duration.ofMillis(commitTimeoutMs));
+        } catch (KafkaException e) {
+            // The hand-off is done: failing the batch now would only put its events on herald.events a
+            // second time. The committed offsets stay where they were; the next batch's commit covers
+            // these records, or - if the group moved the partitions meanwhile, the usual reason - their
+            // new reader reads them again, and dispatch drops the copies (same ids).
+            LOG.warn("Handed off {} Kafka records but could not commit their offsets {} ({}); they may be read again",
+                    records.size(), next, e.toString());
+        }
         for (Accepted a : accepted) metrics.accepted(a.event().source(), a.event().type());
         for (Exchange r : rejected) {
             metrics.rejected(route);
