@@ -5,16 +5,28 @@
 #   floor   GET /api/openapi.yaml - the same HTTP server answering from memory (no broker, no disk)
 #   single  POST /events, one 1 KB event per request, answered 202 once committed to herald.events
 #   batch   POST /events, application/cloudevents-batch+json, 100 events of 1 KB per request
-# and prints requests/s and events/s for each. Usage: bench/http-ingest.sh [D=10] [C=16]
+# and prints requests/s and events/s for each, and how many broker commits POST /events made
+# (herald_ingest_commits_total, where the build has it). Usage: bench/http-ingest.sh [D=10] [C=16]
+#   REF=<commit> bench/http-ingest.sh ...   measures that commit instead (exported with git archive to
+#   a temporary directory and built there), for a before/after in one session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D="${1:-10}"; C="${2:-16}"
 HTTP=8190; MGMT=9990; BROKER=61790
 command -v wrk >/dev/null || { echo "bench: installing wrk (Debian package)"; apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 BENCH_DATA="$(mktemp -d)"
-bin/herald secret >/dev/null   # builds if needed
 cleanup() { kill "${HERALD_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$BENCH_DATA"; }
 trap cleanup EXIT
+if [ -n "${REF:-}" ]; then
+  echo "http-ingest: $(git log -1 --format='%h %s' "$REF")"
+  mkdir "$BENCH_DATA/tree"
+  git archive "$REF" | tar -x -C "$BENCH_DATA/tree"
+  cd "$BENCH_DATA/tree"
+  mvn -q -B -Dstyle.color=never -DskipTests package > "$BENCH_DATA/build.log" 2>&1 || { cat "$BENCH_DATA/build.log"; exit 1; }
+else
+  echo "http-ingest: $(git log -1 --format='%h %s')$(git diff --quiet HEAD -- src routes config || echo ' (with uncommitted changes)')"
+  bin/herald secret >/dev/null   # builds if needed
+fi
 
 echo "subscriptions: []" > "$BENCH_DATA/subscriptions.yaml"
 java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/data" --herald.broker.port="$BROKER" \
@@ -22,7 +34,7 @@ java ${BENCH_JAVA_OPTS:-} -jar target/herald.jar --herald.data.dir="$BENCH_DATA/
   --herald.store.url="jdbc:h2:file:$BENCH_DATA/data/store;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0" \
   --herald.subscriptions.file="$BENCH_DATA/subscriptions.yaml" > "$BENCH_DATA/herald.log" 2>&1 &
 HERALD_PID=$!
-for _ in $(seq 1 60); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done
+for _ in $(seq 1 120); do grep -q "(herald) started" "$BENCH_DATA/herald.log" && break; sleep 1; done
 grep -q "(herald) started" "$BENCH_DATA/herald.log" || { cat "$BENCH_DATA/herald.log"; exit 1; }
 
 PAD=$(head -c 900 /dev/zero | tr '\0' 'x')
@@ -68,5 +80,7 @@ echo "POST /events on $(nproc) cores, $C connections, ${D}s per case:"
 run floor 0 "http://127.0.0.1:$HTTP/api/openapi.yaml"
 run single 1 -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events"
 run batch 100 -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events"
-ACCEPTED=$(curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^herald_events_accepted_total/{s+=$2} END{printf "%d", s}')
-echo "herald_events_accepted_total after the run: $ACCEPTED"
+METRICS=$(curl -s "http://127.0.0.1:$MGMT/observe/metrics")
+ACCEPTED=$(echo "$METRICS" | awk '/^herald_events_accepted_total/{s+=$2} END{printf "%d", s}')
+COMMITS=$(echo "$METRICS" | awk '/^herald_ingest_commits_total\{ingress="http"/{s+=$2} END{printf "%d", s}')
+echo "herald_events_accepted_total after the run: $ACCEPTED; broker commits for POST /events: ${COMMITS:-0} (0: not counted by this build)"
