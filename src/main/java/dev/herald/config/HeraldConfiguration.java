@@ -142,9 +142,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // The HTTP API: POST /events, the admin API, the console, health.
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
             long idempotencyWindow = cfg.duration("herald.http.idempotency-window").toMillis();
-            // Concurrent requests' events committed together: one broker commit per group, not per request.
-            GroupCommit ingestCommits = new GroupCommit(publisher, cfg.integer("herald.http.max-batch-events"),
-                    () -> metrics.ingestCommit("http"));
+            // Concurrent requests' events committed together: one broker commit per group of up to 100
+            // events, not per request (a batch of 100 or more commits by itself, as before).
+            GroupCommit ingestCommits = new GroupCommit(publisher, 100, () -> metrics.ingestCommit("http"));
             context.addService(ingestCommits, true, true);
             registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, idempotency, metrics, maxEventBytes,
                     cfg.integer("herald.http.max-batch-bytes"), cfg.integer("herald.http.max-batch-events"), idempotencyWindow));

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * Each request's messages stay together (a batch request is all or nothing, as before). If a
  * group's commit fails, its requests are committed again one by one, so a request the broker
  * refuses fails alone and the others of its group are not held back with it.
+ *
+ * <p>A request with a group's worth of messages by itself (a batch) shares its commit among its own
+ * events already: it commits on its own thread, beside the groups, as it did before — queued behind
+ * the committer it would only wait, and the one committer thread would send for everyone.
  */
 public final class GroupCommit extends ServiceSupport {
 
@@ -44,7 +48,10 @@ public final class GroupCommit extends ServiceSupport {
     /** Set once stopping begins; a request sent before the start waits for it (the HTTP routes start after this service). */
     private volatile boolean stopping;
 
-    /** @param maxGroupMessages a group takes further requests only while it has fewer messages than this */
+    /**
+     * @param maxGroupMessages a group takes further requests only while it has fewer messages than
+     *                         this, and a request with this many commits on its own
+     */
     public GroupCommit(Publisher publisher, int maxGroupMessages, Commits commits) {
         this.publisher = publisher;
         this.maxGroupMessages = maxGroupMessages;
@@ -55,6 +62,11 @@ public final class GroupCommit extends ServiceSupport {
     public void send(List<Publisher.Outgoing> messages) throws Exception {
         if (messages.isEmpty()) return;
         if (stopping) throw new IllegalStateException("Herald is stopping");
+        if (messages.size() >= maxGroupMessages) {
+            publisher.send(messages);
+            commits.committed();
+            return;
+        }
         Request r = new Request(messages, new CompletableFuture<>());
         waiting.add(r);
         // Stopped meanwhile: doStop may have drained the queue before this request was in it.

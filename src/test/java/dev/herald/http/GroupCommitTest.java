@@ -117,6 +117,18 @@ class GroupCommitTest {
         }
     }
 
+    /** A request with a group's worth of messages (a batch) commits on its own thread: it does not wait for the committer. */
+    @Test
+    void aRequestAsLargeAsAGroupCommitsByItself() throws Exception {
+        AtomicInteger count = new AtomicInteger();
+        GroupCommit commits = new GroupCommit(new Publisher(producer), 4, count::incrementAndGet);
+        // Not started: a request that went through the committer would wait here.
+        commits.send(Collections.nCopies(4, new Publisher.Outgoing("legacy.large", "one of four")));
+        assertThat(count).hasValue(1);
+        assertThat(broker.messageCount("legacy.large")).isEqualTo(4);
+        assertThat(commits.waiting()).isZero();
+    }
+
     @Test
     void aStoppedCommitterRefusesAtOnce() throws Exception {
         GroupCommit commits = new GroupCommit(new Publisher(producer), 1000, () -> {});
