@@ -5,8 +5,9 @@
 #   floor   GET /api/openapi.yaml - the same HTTP server answering from memory (no broker, no disk)
 #   single  POST /events, one 1 KB event per request, answered 202 once committed to herald.events
 #   batch   POST /events, application/cloudevents-batch+json, 100 events of 1 KB per request
-# and prints requests/s and events/s for each, and how many broker commits POST /events made
-# (herald_ingest_commits_total, where the build has it). Usage: bench/http-ingest.sh [D=10] [C=16]
+# and prints requests/s and events/s for each, and how many broker commits the single case made
+# (herald_ingest_commits_total, where the build has it). Before the cases, single and batch run
+# WARMUP seconds each (default D), not counted. Usage: [WARMUP=s] bench/http-ingest.sh [D=10] [C=16]
 #   REF=<commit> bench/http-ingest.sh ...   measures that commit instead (exported with git archive to
 #   a temporary directory and built there), for a before/after in one session.
 set -euo pipefail
@@ -77,8 +78,17 @@ run() { # name, per-request events, wrk args...
     "$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' | grep . || echo 0)"
 }
 echo "POST /events on $(nproc) cores, $C connections, ${D}s per case:"
+# Not counted: the JIT is still compiling Herald's request path for tens of seconds after the start
+# (on 2 cores a 10 s case measured straight after the start is mostly a measure of the compiler).
+if [ "${WARMUP:-$D}" -gt 0 ]; then
+  wrk -t2 -c"$C" -d"${WARMUP:-$D}s" -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events" > /dev/null
+  wrk -t2 -c"$C" -d"${WARMUP:-$D}s" -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events" > /dev/null
+fi
+commits() { curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^herald_ingest_commits_total\{ingress="http"/{s+=$2} END{printf "%d", s}'; }
 run floor 0 "http://127.0.0.1:$HTTP/api/openapi.yaml"
+BEFORE=$(commits)
 run single 1 -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events"
+echo "        broker commits for the single case: $(( $(commits) - BEFORE )) (0: not counted by this build)"
 run batch 100 -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events"
 METRICS=$(curl -s "http://127.0.0.1:$MGMT/observe/metrics")
 ACCEPTED=$(echo "$METRICS" | awk '/^herald_events_accepted_total/{s+=$2} END{printf "%d", s}')
