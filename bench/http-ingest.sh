@@ -6,8 +6,9 @@
 #   single  POST /events, one 1 KB event per request, answered 202 once committed to herald.events
 #   batch   POST /events, application/cloudevents-batch+json, 100 events of 1 KB per request
 # and prints requests/s and events/s for each, and how many broker commits the single case made
-# (herald_ingest_commits_total, where the build has it). Before the cases, single and batch run
-# WARMUP seconds each (default D), not counted. Usage: [WARMUP=s] bench/http-ingest.sh [D=10] [C=16]
+# (herald_ingest_commits_total, where the build has it). Before the cases, single runs WARMUP seconds
+# (default D) and batch 5 s, not counted; each case starts once Herald has dispatched and logged
+# what came before. Usage: [WARMUP=s] bench/http-ingest.sh [D=10] [C=16]
 #   REF=<commit> bench/http-ingest.sh ...   measures that commit instead (exported with git archive to
 #   a temporary directory and built there), for a before/after in one session.
 set -euo pipefail
@@ -78,17 +79,28 @@ run() { # name, per-request events, wrk args...
     "$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' | grep . || echo 0)"
 }
 echo "POST /events on $(nproc) cores, $C connections, ${D}s per case:"
+metric() { curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk -v m="$1" 'index($0, m) == 1 {s+=$2} END{printf "%d", s}'; }
+commits() { metric 'herald_ingest_commits_total{ingress="http"'; }
+# Each case starts with Herald idle: what the previous one accepted is dispatched and logged first
+# (otherwise a case measures the previous case's events going through dispatch and the store).
+settle() {
+  for _ in $(seq 1 600); do
+    [ "$(metric 'herald_queue_depth{queue="herald.events"')" = 0 ] && [ "$(metric 'herald_queue_depth{queue="herald.log"')" = 0 ] && return
+    sleep 0.5
+  done
+}
 # Not counted: the JIT is still compiling Herald's request path for tens of seconds after the start
 # (on 2 cores a 10 s case measured straight after the start is mostly a measure of the compiler).
 if [ "${WARMUP:-$D}" -gt 0 ]; then
   wrk -t2 -c"$C" -d"${WARMUP:-$D}s" -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events" > /dev/null
-  wrk -t2 -c"$C" -d"${WARMUP:-$D}s" -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events" > /dev/null
+  wrk -t2 -c"$C" -d5s -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events" > /dev/null
 fi
-commits() { curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^herald_ingest_commits_total\{ingress="http"/{s+=$2} END{printf "%d", s}'; }
+settle
 run floor 0 "http://127.0.0.1:$HTTP/api/openapi.yaml"
 BEFORE=$(commits)
 run single 1 -s "$BENCH_DATA/single.lua" "http://127.0.0.1:$HTTP/events"
 echo "        broker commits for the single case: $(( $(commits) - BEFORE )) (0: not counted by this build)"
+settle
 run batch 100 -s "$BENCH_DATA/batch.lua" "http://127.0.0.1:$HTTP/events"
 METRICS=$(curl -s "http://127.0.0.1:$MGMT/observe/metrics")
 ACCEPTED=$(echo "$METRICS" | awk '/^herald_events_accepted_total/{s+=$2} END{printf "%d", s}')
