@@ -19,6 +19,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jakarta.jms.Connection;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueRequestor;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -92,7 +103,7 @@ class KafkaTest {
                 && herald.broker().messageCount("herald.events") == 0
                 && herald.broker().messageCount("herald.deliveries") == 0);
         assertThat(receiver.requests("/users")).filteredOn(x -> x.bodyText().contains("kafka-evt-1")).hasSize(1);
-        // Offsets are committed asynchronously, with a later poll: they still get there.
+        // Each batch's offsets are committed once its events are on the broker: none is left behind.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committedLag("platform.events")).isZero());
     }
 
@@ -154,6 +165,143 @@ class KafkaTest {
         assertThat(herald.browse("herald.rejected")).anyMatch(m -> "kafka-refused-1".equals(m.get("ce_id")));
     }
 
+    /**
+     * One poll of good and bad records: the bad ones (refused by accept, not JSON, without a type,
+     * over the size limit) are kept on herald.rejected with their reasons, the good ones are
+     * delivered once each, every offset is committed, and the poll took fewer broker commits than
+     * it had records.
+     */
+    @Test
+    void aPollWithBadRecordsAmongGoodOnesKeepsTheBadOnesAndDeliversTheRest() throws Exception {
+        double commitsBefore = metric("herald_ingest_commits_total", "ingress=\"kafka\"");
+        String big = "{\"userId\": 9, \"pad\": \"" + "x".repeat(300_000) + "\"}";
+        List<ProducerRecord<String, String>> poll = List.of(
+                record("mix-good-1", "{\"userId\": 1}", "user.signed_up"),
+                record("mix-bad-schema", "{\"plan\": \"pro\"}", "user.signed_up"),
+                record("mix-good-2", "{\"userId\": 2}", "user.signed_up"),
+                record("mix-bad-json", "{\"userId\": ", "user.signed_up"),
+                record("mix-bad-type", "{\"userId\": 3}", null),
+                record("mix-bad-big", big, "user.signed_up"),
+                record("mix-good-3", "{\"userId\": 4}", "user.signed_up"));
+        // Sent together (one key, so one partition; one produce request), so that one poll reads them all.
+        Properties p = kafka.clientProperties();
+        p.put("linger.ms", "500");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (ProducerRecord<String, String> r : poll) producer.send(r);
+            producer.flush();
+        }
+
+        Map<String, String> reasons = Map.of(
+                "mix-bad-schema", "the data does not match the catalog's schema for user.signed_up",
+                "mix-bad-json", "the body is not valid JSON",
+                "mix-bad-type", "the event has no type",
+                "mix-bad-big", "the message is " + big.length() + " bytes; the limit is 262144");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<Map<String, String>> kept = herald.browse("herald.rejected");
+            for (var reason : reasons.entrySet()) {
+                assertThat(kept).as(reason.getKey()).anySatisfy(m -> {
+                    assertThat(m.get("ce_id")).isEqualTo(reason.getKey());
+                    assertThat(m.get("herald_reason")).contains(reason.getValue());
+                    assertThat(m.get("herald_route")).isEqualTo("ingress-kafka");
+                    assertThat(m.get("herald_source")).isEqualTo("kafka:platform.events");
+                    assertThat(m.get("herald_rejected_id")).isNotBlank();
+                    assertThat(m.get("kafka_DOT_KEY")).isEqualTo("mixed");
+                });
+            }
+        });
+        // Kept as they came: the body of the one that is not JSON is its text.
+        assertThat(herald.browse("herald.rejected")).filteredOn(m -> "mix-bad-json".equals(m.get("ce_id")))
+                .extracting(m -> m.get("body")).containsExactly("{\"userId\": ");
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.of("mix-good-1", "mix-good-2", "mix-good-3").stream()
+                .allMatch(id -> delivered("/users", id) > 0)
+                && herald.broker().messageCount("herald.events") == 0 && herald.broker().messageCount("herald.deliveries") == 0);
+        for (String id : List.of("mix-good-1", "mix-good-2", "mix-good-3")) assertThat(delivered("/users", id)).as(id).isEqualTo(1);
+        assertThat(receiver.requests("/users")).noneMatch(r -> r.bodyText().contains("mix-bad-"));
+        for (var reason : reasons.keySet()) {
+            assertThat(herald.browse("herald.rejected")).filteredOn(m -> reason.equals(m.get("ce_id"))).as(reason).hasSize(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(committedLag("platform.events")).isZero());
+        assertThat(metric("herald_ingest_commits_total", "ingress=\"kafka\"") - commitsBefore)
+                .as("broker commits for a poll of " + poll.size() + " records").isBetween(1.0, poll.size() - 1.0);
+    }
+
+    /**
+     * The broker refuses the hand-off (Herald may not send to herald.events for a while): no offset
+     * is committed, and once the broker takes events again the records are read again and each is
+     * delivered once.
+     */
+    @Test
+    void aFailedHandOffCommitsNoOffsetAndTheRecordsAreReadAgain() throws Exception {
+        List<String> ids = List.of("handoff-1", "handoff-2", "handoff-3");
+        try (LogCapture log = new LogCapture()) {
+            // Herald's own principal may no longer send to herald.events (the broker's security settings, changed live).
+            management("addSecuritySettings", "herald.events", "nobody", "herald", "herald", "herald", "herald", "herald", "herald",
+                    "herald", "herald", "herald");
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> !canSendToEvents());
+                for (String id : ids) produce("platform.events", "handoff", "{\"userId\": 5}", Map.of("ce_type", "user.signed_up", "ce_id", id));
+                await().atMost(Duration.ofSeconds(30)).until(() -> log.text().contains("Could not hand"));
+                assertThat(log.text()).contains("will be read again");
+                assertThat(committedLag("platform.events")).as("records not handed off are not committed").isGreaterThanOrEqualTo(ids.size());
+                assertThat(receiver.requests("/users")).noneMatch(r -> r.bodyText().contains("handoff-"));
+            } finally {
+                management("removeSecuritySettings", "herald.events");
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> delivered("/users", id) > 0)
+                && herald.broker().messageCount("herald.events") == 0 && herald.broker().messageCount("herald.deliveries") == 0);
+        for (String id : ids) assertThat(delivered("/users", id)).as(id).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(committedLag("platform.events")).isZero());
+    }
+
+    static ProducerRecord<String, String> record(String id, String value, String type) {
+        ProducerRecord<String, String> r = new ProducerRecord<>("platform.events", "mixed", value);
+        r.headers().add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        if (type != null) r.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    static long delivered(String path, String eventId) {
+        return receiver.requests(path).stream().filter(r -> Json.tree(r.bodyText()).path("id").asText().equals(eventId)).count();
+    }
+
+    /** A counter on the management port (0 before it was first counted). */
+    static double metric(String name, String labels) throws Exception {
+        String text = Http.get(herald.management("/observe/metrics")).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{" + Pattern.quote(labels)
+                + ",?\\} ([0-9.eE+-]+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** An operation of the broker's management API, invoked as Herald (which may manage its broker). */
+    static void management(String operation, Object... args) throws Exception {
+        var own = herald.broker().heraldLogin();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(herald.brokerUrl(), own.user(), own.password());
+             QueueConnection c = cf.createQueueConnection()) {
+            c.start();
+            QueueSession s = c.createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Message request = s.createMessage();
+            JMSManagementHelper.putOperationInvocation(request, ResourceNames.BROKER, operation, args);
+            jakarta.jms.Message reply = new QueueRequestor(s, ActiveMQJMSClient.createQueue("activemq.management")).request(request);
+            assertThat(JMSManagementHelper.hasOperationSucceeded(reply)).as(operation + ": " + JMSManagementHelper.getResult(reply)).isTrue();
+        }
+    }
+
+    /** Whether Herald's principal can put an event on herald.events now (one no subscription matches, if it can). */
+    static boolean canSendToEvents() throws Exception {
+        var own = herald.broker().heraldLogin();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(herald.brokerUrl(), own.user(), own.password());
+             Connection c = cf.createConnection()) {
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            s.createProducer(s.createQueue("herald.events")).send(s.createTextMessage("{\"specversion\": \"1.0\", \"id\": \"probe-"
+                    + System.nanoTime() + "\", \"source\": \"urn:probe\", \"type\": \"probe.sent\", \"data\": {}}"));
+            s.commit();
+            return true;
+        } catch (jakarta.jms.JMSException refused) {
+            return false;
+        }
+    }
+
     @Test
     void withoutAProducerIdTheEventIdComesFromTheRecordsPosition() throws Exception {
         produce("platform.events", null, "{\"userId\": 7}", Map.of("ce_type", "user.deleted"));
@@ -190,7 +338,7 @@ class KafkaTest {
     }
 
     /**
-     * Herald is killed after reading a record and before handing its event off (the route is held
+     * Herald is killed after polling a record and before handing its batch off (the route is held
      * in a delay there): the offset was not committed, so the restarted Herald reads it again.
      */
     @Test
@@ -201,11 +349,12 @@ class KafkaTest {
                 .replace("SECRET_FILE", dir.resolve("secret").toString()));
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("ingress-kafka.yaml"), Files.readString(Path.of("routes/ingress-kafka.yaml"))
-                .replace("        - to: direct:herald-accept", String.join("\n",
-                        "        - log: \"read offset ${header.kafka.OFFSET}, holding it\"",
+                .replace("        - bean:\n            ref: kafkaIngress", String.join("\n",
+                        "        - log: \"read ${body.size()} records, holding them\"",
                         "        - delay:",
                         "            constant: 60000",
-                        "        - to: direct:herald-accept")));
+                        "        - bean:",
+                        "            ref: kafkaIngress")));
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "herald.data.dir", dir.resolve("data").toString(),
                 "herald.broker.port", Integer.toString(TestHerald.freePort()),
@@ -217,7 +366,7 @@ class KafkaTest {
 
         try (HeraldProcess first = HeraldProcess.start(settings, Map.of(), dir.resolve("first.log"))) {
             produce("crash.events", "k", "{\"orderId\": \"CR-1\"}", Map.of("ce_type", "order.created", "ce_id", "crash-1"));
-            first.awaitLog("holding it", Duration.ofSeconds(30));
+            first.awaitLog("holding them", Duration.ofSeconds(30));
             first.kill();
         }
         assertThat(receiver.requests("/crash")).isEmpty();

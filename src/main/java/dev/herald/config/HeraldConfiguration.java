@@ -9,6 +9,7 @@ import dev.herald.broker.Publisher;
 import dev.herald.health.BrokerReadiness;
 import dev.herald.health.StoreReadiness;
 import dev.herald.http.Auth;
+import dev.herald.http.GroupCommit;
 import dev.herald.http.IngestApi;
 import dev.herald.http.StaticResources;
 import dev.herald.metrics.HeraldMetrics;
@@ -33,6 +34,7 @@ import dev.herald.event.EventFactory;
 import dev.herald.ingress.IngressLimit;
 import dev.herald.ingress.KeptInput;
 import dev.herald.event.Json;
+import dev.herald.ingress.KafkaIngress;
 import dev.herald.ingress.KafkaOffsets;
 import dev.herald.ingress.RejectReason;
 import dev.herald.ingress.RejectedInput;
@@ -119,14 +121,20 @@ public final class HeraldConfiguration implements CamelConfiguration {
             int maxEventBytes = cfg.integer("herald.accept.max-event-bytes");
             EventFactory events = new EventFactory(maxEventBytes, Clock.systemUTC(), catalog, tracing);
             registry.bind("eventFactory", events);
-            registry.bind("ingressLimit", new IngressLimit(maxEventBytes));
-            registry.bind("keptInput", new KeptInput());
             registry.bind("heraldXmlMapper", events.xmlMapper());
             // The only ObjectMapper in the registry: the routes' `json` data format takes it (camel-jackson's
             // useDefaultObjectMapper), so integrators' routes parse with Herald's limits too.
             registry.bind("heraldJsonMapper", Json.MAPPER);
-            registry.bind("rejectReason", new RejectReason());
-            registry.bind("rejectedInput", new RejectedInput());
+            IngressLimit limit = new IngressLimit(maxEventBytes);
+            registry.bind("ingressLimit", limit);
+            registry.bind("keptInput", new KeptInput());
+            RejectReason reasons = new RejectReason();
+            RejectedInput rejectedInput = new RejectedInput();
+            registry.bind("rejectReason", reasons);
+            registry.bind("rejectedInput", rejectedInput);
+            // routes/ingress-kafka.yaml: a poll's records in one broker transaction, then their offsets.
+            registry.bind("kafkaIngress", new KafkaIngress(events, limit, reasons, rejectedInput, publisher, metrics));
+            // For integrators' record-at-a-time Kafka routes (examples/open-platform).
             registry.bind("kafkaOffsets", new KafkaOffsets());
 
             // Dispatch and deliver.
@@ -143,7 +151,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // The HTTP API: POST /events, the admin API, the console, health.
             IdempotencyKeys idempotency = new IdempotencyKeys(store.dataSource());
             long idempotencyWindow = cfg.duration("herald.http.idempotency-window").toMillis();
-            registry.bind("ingestApi", new IngestApi(auth, events, publisher, idempotency, metrics, maxEventBytes,
+            // Concurrent requests' events committed together: one broker commit per group of up to 100
+            // events, not per request (a batch of 100 or more commits by itself, as before).
+            GroupCommit ingestCommits = new GroupCommit(publisher, 100, () -> metrics.ingestCommit("http"));
+            context.addService(ingestCommits, true, true);
+            registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, idempotency, metrics, maxEventBytes,
                     cfg.integer("herald.http.max-batch-bytes"), cfg.integer("herald.http.max-batch-events"), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /events}: one CloudEvent (structured {@code application/cloudevents+json}, or
  * {@code application/json} — structured, or binary mode with {@code ce-*} headers) or a batch
  * ({@code application/cloudevents-batch+json}). Answers 202 only once the events are committed to
- * {@code herald.events}; input that cannot become an event is answered 400 with the reason and kept
+ * {@code herald.events} (by the {@link GroupCommit}, with the other requests being served at the
+ * same time); input that cannot become an event is answered 400 with the reason and kept
  * on {@code herald.rejected}, like every other ingress.
  */
 public final class IngestApi {
@@ -41,6 +42,7 @@ public final class IngestApi {
     private final Auth auth;
     private final EventFactory events;
     private final Publisher publisher;
+    private final GroupCommit commits;
     private final IdempotencyKeys idempotency;
     private final HeraldMetrics metrics;
     private final int maxEventBytes;
@@ -48,11 +50,16 @@ public final class IngestApi {
     private final int maxBatchEvents;
     private final long idempotencyWindowMillis;
 
-    public IngestApi(Auth auth, EventFactory events, Publisher publisher, IdempotencyKeys idempotency, HeraldMetrics metrics,
-                     int maxEventBytes, int maxBatchBytes, int maxBatchEvents, long idempotencyWindowMillis) {
+    /**
+     * @param publisher for rejected input (kept on herald.rejected, best effort)
+     * @param commits   for what a request is answered 202 for: its events (with a batch's rejected items), group-committed
+     */
+    public IngestApi(Auth auth, EventFactory events, Publisher publisher, GroupCommit commits, IdempotencyKeys idempotency,
+                     HeraldMetrics metrics, int maxEventBytes, int maxBatchBytes, int maxBatchEvents, long idempotencyWindowMillis) {
         this.auth = auth;
         this.events = events;
         this.publisher = publisher;
+        this.commits = commits;
         this.idempotency = idempotency;
         this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
@@ -141,7 +148,8 @@ public final class IngestApi {
             reject(body, e.getMessage(), ceAttributes(copy));
             throw new HttpProblem(400, e.getMessage());
         }
-        publisher.send(List.of(toQueue(event)));
+        // On the broker's disk before the 202: committed with whatever other requests are being served now.
+        commits.send(List.of(toQueue(event)));
         metrics.accepted(event.source(), event.type());
         LOG.debug("Accepted event {} ({}) over HTTP from {}", event.id(), event.type(), caller);
         return new Answer(202, Json.string(Map.of("id", event.id(), "status", "accepted")));
@@ -193,7 +201,7 @@ public final class IngestApi {
             results.add(r);
         }
         // Accepted events and kept rejects in one transaction: all on the broker, or none.
-        publisher.send(out);
+        commits.send(out);
         for (CloudEvent e : accepted) metrics.accepted(e.source(), e.type());
         for (int i = 0; i < results.size() - accepted.size(); i++) metrics.rejected("http");
         int status = accepted.size() == results.size() ? 202 : accepted.isEmpty() ? 400 : 207;

@@ -46,7 +46,8 @@ public final class HeraldMetrics {
      */
     private record Meters(Meter.MeterProvider<Counter> accepted, Meter.MeterProvider<Counter> rejected,
                           Meter.MeterProvider<Counter> attempts, Meter.MeterProvider<Counter> retries,
-                          Meter.MeterProvider<Timer> duration, Meter.MeterProvider<Counter> deferred) {
+                          Meter.MeterProvider<Timer> duration, Meter.MeterProvider<Counter> deferred,
+                          Meter.MeterProvider<Counter> ingestCommits) {
 
         static Meters in(MeterRegistry r) {
             return new Meters(
@@ -59,6 +60,9 @@ public final class HeraldMetrics {
                             .maximumExpectedValue(Duration.ofSeconds(30)).withRegistry(r),
                     Counter.builder("herald.deliveries.deferred")
                             .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
+                            .withRegistry(r),
+                    Counter.builder("herald.ingest.commits")
+                            .description("Broker commits that handed ingress input off (one per group of HTTP requests, one per Kafka batch)")
                             .withRegistry(r));
         }
     }
@@ -91,6 +95,11 @@ public final class HeraldMetrics {
 
     public void rejected(String ingress) {
         meters().rejected().withTags("ingress", String.valueOf(ingress)).increment();
+    }
+
+    /** One broker commit that put ingress input on Herald's queues; {@code ingress} is http or kafka. */
+    public void ingestCommit(String ingress) {
+        meters().ingestCommits().withTags("ingress", ingress).increment();
     }
 
     /** One delivery attempt: its outcome (succeeded, retrying, dead), channel, subscription and duration. */

@@ -10,6 +10,15 @@ import dev.herald.support.HeraldExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -183,5 +192,50 @@ class IngestApiTest {
         HttpResponse<String> notArray = post("application/cloudevents-batch+json", event("b-5", "signup.completed"));
         assertThat(notArray.statusCode()).isEqualTo(400);
         assertThat(Json.tree(notArray.body()).path("detail").asText()).contains("JSON array");
+    }
+
+    /**
+     * Requests served at the same time share broker commits (group commit): fewer commits than
+     * requests, every request answered 202 only once its event is committed, every event delivered once.
+     */
+    @Test
+    void concurrentRequestsShareCommitsAndEachEventIsDeliveredOnce() throws Exception {
+        double before = commits();
+        int clients = 16, each = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CyclicBarrier together = new CyclicBarrier(clients);
+        try {
+            List<Future<List<Integer>>> answers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                answers.add(pool.submit(() -> {
+                    together.await();
+                    List<Integer> statuses = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        statuses.add(post("application/cloudevents+json", event("group-" + client + "-" + i, "signup.completed")).statusCode());
+                    }
+                    return statuses;
+                }));
+            }
+            for (var a : answers) assertThat(a.get(60, TimeUnit.SECONDS)).containsOnly(202);
+        } finally {
+            pool.shutdownNow();
+        }
+        double used = commits() - before;
+        assertThat(used).as("broker commits for " + clients * each + " requests").isGreaterThanOrEqualTo(1).isLessThan(clients * each);
+        await().atMost(Duration.ofSeconds(30)).until(() -> env.receiver().requests("/all").stream()
+                .filter(r -> r.bodyText().contains("\"group-")).count() >= clients * each
+                && env.herald().broker().messageCount("herald.events") == 0 && env.herald().broker().messageCount("herald.deliveries") == 0);
+        for (int c = 0; c < clients; c++) {
+            for (int i = 0; i < each; i++) assertThat(delivered("group-" + c + "-" + i)).as("group-" + c + "-" + i).isEqualTo(1);
+        }
+    }
+
+    /** herald_ingest_commits_total for POST /events (0 before the first). */
+    static double commits() throws Exception {
+        String text = Http.get(env.herald().management("/observe/metrics")).body();
+        Matcher m = Pattern.compile("(?m)^herald_ingest_commits_total\\{ingress=\"http\",?\\} ([0-9.eE+-]+)$")
+                .matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }
