@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dispatch step (claim in the H2 store, match, build the deliveries) with 10 vs 10,000
+# The dispatch step (the store query for ids already dispatched, match, build the deliveries) with 10 vs 10,000
 # subscriptions, in the same run; bench/matching.sh isolates the matching alone.
 # Usage: bench/dispatch.sh [EVENTS=20000] [BATCH=1]   (BATCH events per dispatch transaction, as under load)
 set -euo pipefail

@@ -95,7 +95,6 @@ class ScaleOutTest {
         s.put("herald.broker.password", StandaloneArtemis.PASSWORD);
         s.put("herald.store.url", store);
         s.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
-        s.put("herald.dispatch.claim-lease", "5s");
         return s;
     }
 

@@ -32,20 +32,40 @@ public abstract class BatchConsumer extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchConsumer.class);
 
-    /** What a handler did outside the JMS transaction and must take back if the batch is rolled back. */
+    /**
+     * What a handler did outside the JMS transaction and must take back if the batch is rolled back
+     * ({@link #add}), and what it holds until the batch is over either way ({@link #afterwards}).
+     */
     public static final class Undo {
         private final List<Runnable> steps = new ArrayList<>();
+        private final List<Runnable> afterwards = new ArrayList<>();
 
         public void add(Runnable step) {
             steps.add(step);
         }
 
-        void run() {
-            for (Runnable step : steps) {
+        /** Runs once the batch is over: after its commit returned, or after it was rolled back (and the undo steps ran). */
+        public void afterwards(Runnable step) {
+            afterwards.add(step);
+        }
+
+        /** The batch was rolled back: its undo steps, then its afterwards steps. (Whoever runs the batch calls this.) */
+        public void rolledBack() {
+            runAll(steps, "undo a step of a rolled-back batch");
+            runAll(afterwards, "let go of what a rolled-back batch held");
+        }
+
+        /** The batch committed: its afterwards steps. (Whoever runs the batch calls this.) */
+        public void committed() {
+            runAll(afterwards, "let go of what a committed batch held");
+        }
+
+        private static void runAll(List<Runnable> all, String what) {
+            for (Runnable step : all) {
                 try {
                     step.run();
                 } catch (RuntimeException e) {
-                    LOG.warn("Could not undo a step of a rolled-back batch: {}", e.getMessage());
+                    LOG.warn("Could not {}: {}", what, e.getMessage());
                 }
             }
         }
@@ -78,6 +98,16 @@ public abstract class BatchConsumer extends ServiceSupport {
      * batch back. Must not commit or roll back the session itself.
      */
     protected abstract void handle(List<Received> batch, Session session, MessageProducer producer, Undo undo) throws Exception;
+
+    /**
+     * Called after a batch was rolled back because {@code handle} or the commit failed. True when
+     * that was an expected outcome the subclass has dealt with (logged, remembered): the consumer
+     * then goes on without pausing or warning. Its messages are redelivered and, for a while,
+     * batches are of one either way.
+     */
+    protected boolean expected(List<Received> batch, Exception failure) {
+        return false;
+    }
 
     @Override
     protected void doStart() {
@@ -127,16 +157,18 @@ public abstract class BatchConsumer extends ServiceSupport {
             try {
                 handle(batch, session, producer, undo);
                 session.commit();
+                undo.committed();
                 backoff = 0;
                 if (singles > 0) singles--;
             } catch (Exception e) {
                 try {
                     session.rollback(); // throws if the connection is gone: then run() reconnects
                 } finally {
-                    undo.run();
+                    undo.rolledBack();
                 }
                 // The failed messages come back one by one, so one bad message fails only itself.
                 singles = Math.max(singles, 2 * batchSize);
+                if (expected(batch, e)) continue;
                 backoff = Math.min(Math.max(backoff * 2, 500), 30_000);
                 LOG.warn("{}: a batch of {} message(s) failed and was rolled back; the broker redelivers it (nothing is lost,"
                         + " it stays on {}); pausing {} ms: {}", name, batch.size(), queue, backoff, String.valueOf(e.getMessage()));

@@ -58,4 +58,14 @@ public final class BrokerDefaults {
                 .setMaxSizeBytes(PARKED_IN_MEMORY_BYTES)
                 .setAddressFullMessagePolicy(org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy.PAGE);
     }
+
+    /**
+     * {@code herald.log}'s own: its duplicate-id cache holds the ids of the last {@code dispatchedIds}
+     * events dispatched (each event's {@code dispatched} record carries its id as
+     * {@code _AMQ_DUPL_ID}), persisted with the journal. Artemis merges this with {@link #addressSettings()}.
+     */
+    public static AddressSettings logAddressSettings(int dispatchedIds) {
+        if (dispatchedIds < 1) throw new IllegalArgumentException("herald.dispatch.id-cache-size must be at least 1, not " + dispatchedIds);
+        return new AddressSettings().setIDCacheSize(dispatchedIds);
+    }
 }

@@ -47,16 +47,23 @@ public final class EmbeddedBroker extends ServiceSupport {
     private final int journalBufferTimeoutNanos;
     private final BrokerLogins logins;
     private final List<String> ingress;
+    private final int dispatchedIds;
     private final int vmId = NEXT_VM_ID.getAndIncrement();
     private EmbeddedActiveMQ server;
 
-    /** @param ingress the address matches legacy producers may send to ({@link BrokerRoles#ingress}) */
-    public EmbeddedBroker(Path dataDir, Listener listener, int journalBufferTimeoutNanos, BrokerLogins logins, List<String> ingress) {
+    /**
+     * @param ingress the address matches legacy producers may send to ({@link BrokerRoles#ingress})
+     * @param dispatchedIds how many event ids {@code herald.log}'s duplicate-id cache holds: the
+     *     ids of the latest events dispatched ({@link BrokerDefaults#logAddressSettings})
+     */
+    public EmbeddedBroker(Path dataDir, Listener listener, int journalBufferTimeoutNanos, BrokerLogins logins, List<String> ingress,
+                          int dispatchedIds) {
         this.dataDir = dataDir;
         this.listener = listener;
         this.journalBufferTimeoutNanos = journalBufferTimeoutNanos;
         this.logins = logins;
         this.ingress = ingress;
+        this.dispatchedIds = dispatchedIds;
     }
 
     /** Herald's own login, for its connections (and tests that act as Herald). */
@@ -90,6 +97,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         config.addAddressSetting("#", BrokerDefaults.addressSettings());
         config.addAddressSetting(BrokerDefaults.POISON_QUEUE, new AddressSettings().setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerDefaults.PARKED, BrokerDefaults.parkedSettings());
+        config.addAddressSetting(BrokerDefaults.LOG, BrokerDefaults.logAddressSettings(dispatchedIds));
         // Herald's queues exist from the start: an operator may browse an empty herald.dead but not create it.
         for (String queue : BrokerDefaults.QUEUES) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));

@@ -33,7 +33,7 @@ final class BrokerSetup {
                 login(cfg, dataDir, "operator"));
         int bufferTimeoutNanos = (int) cfg.duration("herald.broker.journal-buffer-timeout", "herald.broker.journal-buffer-timeout-ns",
                 java.time.temporal.ChronoUnit.NANOS).toNanos();
-        return new EmbeddedBroker(dataDir, listener, bufferTimeoutNanos, logins, ingress(cfg));
+        return new EmbeddedBroker(dataDir, listener, bufferTimeoutNanos, logins, ingress(cfg), cfg.integer("herald.dispatch.id-cache-size"));
     }
 
     static List<String> ingress(Settings cfg) {

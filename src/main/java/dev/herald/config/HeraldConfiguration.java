@@ -139,7 +139,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
 
             // Dispatch and deliver.
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
-            Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes, cfg.duration("herald.dispatch.claim-lease").toMillis(),
+            Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes, cfg.duration("herald.dispatch.recheck-after").toMillis(),
                     tracing);
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
             Parking parking = new Parking(store.dataSource());

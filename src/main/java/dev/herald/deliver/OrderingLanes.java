@@ -32,6 +32,17 @@ public final class OrderingLanes {
 
     /** Joins the lane at its tail, or keeps the place it already has (a redelivered dispatch). */
     public long enter(String subscriptionId, String key, String deliveryId) throws SQLException {
+        return join(subscriptionId, key, deliveryId).seq();
+    }
+
+    /** A delivery's place in its lane; {@code joined}: made now, not kept from an earlier dispatch of the same delivery. */
+    public record Place(long seq, boolean joined) {}
+
+    /**
+     * {@link #enter}, saying whether the place is new. A dispatch that is rolled back gives back only
+     * a new place: one it kept may belong to a copy of the event whose fan-out has committed.
+     */
+    public Place join(String subscriptionId, String key, String deliveryId) throws SQLException {
         return Tx.run(dataSource, c -> {
             do {
                 try (PreparedStatement ins = c.prepareStatement(
@@ -49,7 +60,8 @@ public final class OrderingLanes {
                     if (rs.next()) seq = rs.getLong(1);
                 }
             }
-            if (seq == null) {
+            boolean joined = seq == null;
+            if (joined) {
                 try (PreparedStatement max = c.prepareStatement(
                         "select coalesce(max(seq), 0) + 1 from lane_deliveries where subscription_id = ? and ordering_key = ?")) {
                     max.setString(1, subscriptionId);
@@ -68,7 +80,7 @@ public final class OrderingLanes {
                     ins.executeUpdate();
                 }
             }
-            return seq;
+            return new Place(seq, joined);
         });
     }
 

@@ -12,7 +12,10 @@ import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,22 +23,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatch: claims event ids (de-duplication), matches subscriptions, and prepares one delivery
- * message per match plus the store record, for a batch of events. {@link DispatchConsumer} sends
- * them all in the batch's JMS transaction, so the fan-out is all or nothing. A delivery to an
+ * Dispatch: drops copies of events already dispatched, matches subscriptions, and prepares one
+ * delivery message per match plus the store record, for a batch of events. {@link DispatchConsumer}
+ * sends them all in the batch's JMS transaction, so the fan-out is all or nothing. A delivery to an
  * ordered subscription takes its place in the lane of the event's {@code orderingkey} here, in
  * dispatch order.
+ *
+ * <p>Nothing is written per event to catch copies. A copy is dropped when it comes earlier in the
+ * same batch, when the store has recorded its event ({@link Store#dispatched}, one query per batch),
+ * or when the broker refused its fan-out a moment ago; it is looked at again later when another
+ * batch holds its id right now ({@link Store#lockEvents}). What passes these — a copy that comes
+ * after the first committed but before the store recorded it — is refused by the broker at commit,
+ * since the store record carries the event id as its duplicate id (docs/architecture.md, Dispatch).
  */
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** How many ids refused by the broker this process remembers: they come back within seconds, and are rare. */
+    private static final int REFUSED_KEPT = 10_000;
 
     /** What dispatch decided for one event. */
     public sealed interface Decision {
-        /** Dispatched: the delivery messages (JSON) and the store record. */
-        record Fanout(List<String> deliveries, String logRecord) implements Decision {}
+        /** Dispatched: the delivery messages (JSON) and the store record, which carries the event id as its duplicate id. */
+        record Fanout(String eventId, List<String> deliveries, String logRecord) implements Decision {}
 
-        /** Held by another dispatcher, or committed a moment ago: look again at {@code until}. */
+        /** Another copy is being dispatched right now: look again at {@code until}. */
         record Busy(long until) implements Decision {}
 
         /** Already dispatched: dropped. */
@@ -45,52 +57,68 @@ public final class Dispatcher {
     private final SubscriptionRegistry subscriptions;
     private final Store store;
     private final OrderingLanes lanes;
-    private final long leaseMillis;
+    private final long recheckMillis;
     private final Tracing tracing;
+    private final Set<String> refused = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REFUSED_KEPT;
+        }
+    }));
 
-    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long leaseMillis) {
-        this(subscriptions, store, lanes, leaseMillis, Tracing.off());
+    /** @param recheckMillis how long a copy whose twin is being dispatched elsewhere waits before it is looked at again */
+    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long recheckMillis) {
+        this(subscriptions, store, lanes, recheckMillis, Tracing.off());
     }
 
-    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long leaseMillis, Tracing tracing) {
+    public Dispatcher(SubscriptionRegistry subscriptions, Store store, OrderingLanes lanes, long recheckMillis, Tracing tracing) {
         this.subscriptions = subscriptions;
         this.store = store;
         this.lanes = lanes;
-        this.leaseMillis = leaseMillis;
+        this.recheckMillis = recheckMillis;
         this.tracing = tracing;
     }
 
-    /** One decision per event (CloudEvent JSON), in order; the claims are one store transaction. */
+    /**
+     * One decision per event (CloudEvent JSON), in order. The batch holds its events' ids until it
+     * is over ({@code undo}'s afterwards steps let them go).
+     */
     public List<Decision> dispatch(List<String> jsons, long now, BatchConsumer.Undo undo) throws SQLException {
         List<JsonNode> events = new ArrayList<>(jsons.size());
-        List<String> ids = new ArrayList<>(jsons.size());
+        Set<String> ids = new LinkedHashSet<>();
         for (String json : jsons) {
             JsonNode event = Json.tree(json);
             events.add(event);
-            ids.add(event.path("id").asText());
+            String id = event.path("id").asText();
+            if (!refused.contains(id)) ids.add(id);
         }
-        Map<String, Store.Claim> claims = store.claimAll(ids, now, leaseMillis);
-        List<String> claimed = ids.stream().filter(id -> claims.get(id) == Store.Claim.NEW).distinct().toList();
-        if (!claimed.isEmpty()) undo.add(() -> store.release(claimed));
+        Store.EventLocks locks = store.lockEvents(ids);
+        undo.afterwards(locks::release);
+        Set<String> dispatched = store.dispatched(locks.taken());
         Set<String> seen = new HashSet<>();
         List<Decision> decisions = new ArrayList<>(events.size());
         for (JsonNode event : events) {
             String id = event.path("id").asText();
             String type = event.path("type").asText();
-            Store.Claim claim = seen.add(id) ? claims.get(id) : Store.Claim.DUPLICATE;
-            switch (claim) {
-                case DUPLICATE -> {
-                    LOG.info("Event {} ({}) was already dispatched; duplicate dropped", id, type);
-                    decisions.add(new Decision.Duplicate());
-                }
-                case BUSY -> {
-                    LOG.debug("Event {} is being dispatched elsewhere; checking again in {} ms", id, leaseMillis);
-                    decisions.add(new Decision.Busy(now + leaseMillis));
-                }
-                case NEW -> decisions.add(fanOut(event, id, type, now, undo));
+            if (!seen.add(id) || dispatched.contains(id) || refused.contains(id)) {
+                LOG.info("Event {} ({}) was already dispatched; duplicate dropped", id, type);
+                decisions.add(new Decision.Duplicate());
+            } else if (!locks.taken().contains(id)) {
+                LOG.debug("Event {} is being dispatched elsewhere; looking at it again in {} ms", id, recheckMillis);
+                decisions.add(new Decision.Busy(now + recheckMillis));
+            } else {
+                decisions.add(fanOut(event, id, type, now, undo));
             }
         }
         return decisions;
+    }
+
+    /**
+     * The broker refused this event's fan-out: its id is in the broker's cache of dispatched ids, so
+     * another copy was fanned out and committed. The copy is dropped when it comes back.
+     */
+    public void refusedAsDuplicate(String eventId) {
+        refused.add(eventId);
     }
 
     private Decision fanOut(JsonNode event, String id, String type, long now, BatchConsumer.Undo undo) throws SQLException {
@@ -103,16 +131,14 @@ public final class Dispatcher {
         for (Subscription s : matched) {
             boolean ordered = s.ordered() && key != null;
             Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null).inTrace(trace);
-            if (ordered) {
-                lanes.enter(s.id(), key, d.id());
-                // Not dispatched after all: the redelivered event queues again at the tail.
-                undo.add(() -> leaveQuietly(d));
-            }
+            // Not dispatched after all: the redelivered event queues again at the tail. A place kept from
+            // before is not given back: it may be a committed copy's (this one refused by the broker).
+            if (ordered && lanes.join(s.id(), key, d.id()).joined()) undo.add(() -> leaveQuietly(d));
             deliveries.add(Json.string(d));
             targets.add(new LogRecord.Target(d.id(), s.id()));
         }
         LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
-        return new Decision.Fanout(deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)));
+        return new Decision.Fanout(id, deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)));
     }
 
     private void leaveQuietly(Delivery d) {

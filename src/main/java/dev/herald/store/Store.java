@@ -11,9 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -27,9 +30,11 @@ public final class Store implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
-    public enum Claim { NEW, DUPLICATE, BUSY }
-
     private final HikariDataSource dataSource;
+    /** Dispatch's event locks when the store is not PostgreSQL: ids held by this process's batches. */
+    private final ConcurrentHashMap<String, Object> localLocks = new ConcurrentHashMap<>();
+    private volatile Boolean postgres;
+    private HikariDataSource lockPool;
 
     public Store(String url, String user, String password, int poolSize) {
         HikariConfig cfg = new HikariConfig();
@@ -58,71 +63,135 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Claims an event id for dispatch. NEW: nobody had it, or its previous claim is older than
-     * {@code leaseMillis} (that dispatcher died before committing); DUPLICATE: already dispatched;
-     * BUSY: another dispatcher holds a fresh claim, or committed and the store has not caught up.
+     * Which of these events the store has recorded as dispatched: the store writer writes an
+     * {@code events} row from each event's {@code dispatched} record, which commits with its fan-out,
+     * so a row means the fan-out happened. One query per 500 ids; nothing is written.
      */
-    public Claim claim(String eventId, long now, long leaseMillis) throws SQLException {
-        return claimAll(List.of(eventId), now, leaseMillis).get(eventId);
+    public Set<String> dispatched(Collection<String> eventIds) throws SQLException {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(eventIds));
+        Set<String> found = new HashSet<>();
+        if (ids.isEmpty()) return found;
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                try (PreparedStatement q = c.prepareStatement("select id from events where id in ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) q.setString(i + 1, chunk.get(i));
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) found.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Event ids a dispatch batch holds until it is over (committed or rolled back). */
+    public interface EventLocks {
+        /** The ids this batch holds; the others are being dispatched by someone else right now. */
+        Set<String> taken();
+
+        /** Lets the ids go. Never throws. */
+        void release();
     }
 
     /**
-     * {@link #claim} for a dispatch batch, in one database transaction (one commit, not one per
-     * event). Ids are claimed in sorted order, so two batches sharing ids cannot deadlock.
+     * Holds event ids for one dispatch batch, so that two copies of an event are never fanned out
+     * at the same moment (Artemis' duplicate detection sees a copy only once the first has
+     * committed). Nothing is written: on PostgreSQL, session advisory locks on a connection of a
+     * pool of their own, held until {@link EventLocks#release} (a process that dies loses them with
+     * its connection), so they hold across instances; on any other database, a set in this process.
+     * Never waits: an id held elsewhere is simply not taken.
      */
-    public Map<String, Claim> claimAll(Collection<String> eventIds, long now, long leaseMillis) throws SQLException {
-        List<String> ids = new ArrayList<>(new TreeSet<>(eventIds));
-        return Tx.run(dataSource, c -> {
-            Map<String, Claim> out = new HashMap<>();
-            try (PreparedStatement ins = c.prepareStatement(
-                    "insert into event_claims (id, state, claimed_at) values (?, 'pending', ?) on conflict do nothing")) {
-                for (String id : ids) {
-                    ins.setString(1, id);
-                    ins.setLong(2, now);
-                    ins.addBatch();
-                }
-                int[] inserted = ins.executeBatch();
-                for (int i = 0; i < ids.size(); i++) {
-                    out.put(ids.get(i), inserted[i] == 1 ? Claim.NEW : reclaim(c, ids.get(i), now, leaseMillis));
-                }
-            }
-            return out;
-        });
+    public EventLocks lockEvents(Collection<String> eventIds) throws SQLException {
+        Set<String> ids = new LinkedHashSet<>(eventIds);
+        return postgres() ? advisoryLocks(ids) : localLocks(ids);
     }
 
-    /** The id was claimed before: by a finished dispatch, a live one, or one whose lease ran out. */
-    private static Claim reclaim(Connection c, String eventId, long now, long leaseMillis) throws SQLException {
-        try (PreparedStatement sel = c.prepareStatement("select state, claimed_at from event_claims where id = ?")) {
-            sel.setString(1, eventId);
-            try (ResultSet rs = sel.executeQuery()) {
-                // Released by a rolled-back dispatch meanwhile: look again in a moment.
-                if (!rs.next()) return Claim.BUSY;
-                if ("done".equals(rs.getString(1))) return Claim.DUPLICATE;
-                long claimedAt = rs.getLong(2);
-                if (now - claimedAt < leaseMillis) return Claim.BUSY;
-                try (PreparedStatement take = c.prepareStatement(
-                        "update event_claims set claimed_at = ? where id = ? and state = 'pending' and claimed_at = ?")) {
-                    take.setLong(1, now);
-                    take.setString(2, eventId);
-                    take.setLong(3, claimedAt);
-                    return take.executeUpdate() == 1 ? Claim.NEW : Claim.BUSY;
-                }
+    private EventLocks localLocks(Set<String> ids) {
+        Object owner = new Object();
+        Set<String> taken = new HashSet<>();
+        for (String id : ids) if (localLocks.putIfAbsent(id, owner) == null) taken.add(id);
+        return new EventLocks() {
+            @Override
+            public Set<String> taken() {
+                return taken;
             }
+
+            @Override
+            public void release() {
+                for (String id : taken) localLocks.remove(id, owner);
+            }
+        };
+    }
+
+    private EventLocks advisoryLocks(Set<String> ids) throws SQLException {
+        Connection c = lockPool().getConnection();
+        Set<String> taken = new HashSet<>();
+        try (PreparedStatement q = c.prepareStatement(
+                "select t.id from unnest(?::text[]) as t(id)"
+                        // Keyed by schema too: several Heralds may share one database in schemas of their own.
+                        + " where pg_try_advisory_lock(hashtextextended(current_schema() || '/' || t.id, 0))")) {
+            q.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) taken.add(rs.getString(1));
+            }
+        } catch (SQLException | RuntimeException e) {
+            unlockAndReturn(c);
+            throw e;
         }
+        return new EventLocks() {
+            @Override
+            public Set<String> taken() {
+                return taken;
+            }
+
+            @Override
+            public void release() {
+                unlockAndReturn(c);
+            }
+        };
     }
 
-    /** Gives claims back after a failed dispatch, so the redelivered events are not held for a lease. */
-    public void release(Collection<String> eventIds) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement del = c.prepareStatement("delete from event_claims where id = ? and state = 'pending'")) {
-            for (String id : eventIds) {
-                del.setString(1, id);
-                del.addBatch();
+    /** A connection goes back to its pool without locks: unlocked, or closed (which drops them) if unlocking fails. */
+    private void unlockAndReturn(Connection c) {
+        try {
+            try (var st = c.createStatement()) {
+                st.execute("select pg_advisory_unlock_all()");
             }
-            del.executeBatch();
+            c.close();
         } catch (SQLException e) {
-            LOG.warn("Could not release the claims on {} event(s) (they expire with their lease): {}", eventIds.size(), e.getMessage());
+            LOG.warn("Could not let go of dispatch's event locks ({}); closing their connection, which does", e.getMessage());
+            lockPool.evictConnection(c);
         }
+    }
+
+    private synchronized HikariDataSource lockPool() {
+        if (lockPool == null) {
+            HikariConfig cfg = new HikariConfig();
+            cfg.setJdbcUrl(dataSource.getJdbcUrl());
+            if (dataSource.getUsername() != null) cfg.setUsername(dataSource.getUsername());
+            if (dataSource.getPassword() != null) cfg.setPassword(dataSource.getPassword());
+            // One connection per dispatch thread at most; they hold locks for a batch's few milliseconds.
+            cfg.setMaximumPoolSize(dataSource.getMaximumPoolSize());
+            cfg.setMinimumIdle(0);
+            cfg.setPoolName("herald-dispatch-locks");
+            cfg.setConnectionTimeout(10_000);
+            cfg.setInitializationFailTimeout(-1);
+            lockPool = new HikariDataSource(cfg);
+        }
+        return lockPool;
+    }
+
+    /** Whether the store is PostgreSQL (asked once; the answer cannot change). */
+    private boolean postgres() throws SQLException {
+        Boolean pg = postgres;
+        if (pg == null) {
+            try (Connection c = dataSource.getConnection()) {
+                pg = postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            }
+        }
+        return pg;
     }
 
     public void setSubscriptionEnabled(String subscriptionId, boolean enabled, String reason) throws SQLException {
@@ -179,6 +248,9 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (lockPool != null) lockPool.close();
+        }
         dataSource.close();
     }
 }

@@ -29,7 +29,6 @@ final class StoreBatch {
             insertAttempts(c);
             updateDeliveries(c);
             updateDeferred(c);
-            markClaimsDone(c);
             insertDeadLetters(c);
             return null;
         });
@@ -145,24 +144,6 @@ final class StoreBatch {
                 }
             }
             ps.executeBatch();
-        }
-    }
-
-    private void markClaimsDone(Connection c) throws SQLException {
-        try (PreparedStatement ins = c.prepareStatement("insert into event_claims (id, state, claimed_at) values (?, 'done', ?) on conflict do nothing");
-             PreparedStatement up = c.prepareStatement("update event_claims set state = 'done' where id = ?")) {
-            for (LogRecord r : records) {
-                if (r instanceof LogRecord.Dispatched d) {
-                    String id = d.event().path("id").asText();
-                    ins.setString(1, id);
-                    ins.setLong(2, d.at());
-                    ins.addBatch();
-                    up.setString(1, id);
-                    up.addBatch();
-                }
-            }
-            ins.executeBatch();
-            up.executeBatch();
         }
     }
 

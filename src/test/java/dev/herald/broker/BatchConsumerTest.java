@@ -34,7 +34,7 @@ class BatchConsumerTest {
         BrokerLogins logins = new BrokerLogins(new BrokerLogins.Login("herald", BrokerLogins.newPassword(), "test"),
                 new BrokerLogins.Login("producer", BrokerLogins.newPassword(), "test"), new BrokerLogins.Login("operator", BrokerLogins.newPassword(), "test"));
         EmbeddedBroker broker = new EmbeddedBroker(dir, new EmbeddedBroker.Listener("127.0.0.1", TestHerald.freePort(), null), 200_000,
-                logins, List.of("legacy.#"));
+                logins, List.of("legacy.#"), 1000);
         broker.start();
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker.vmUrl(), "herald", logins.herald().password())) {
             try (Connection c = cf.createConnection()) {

@@ -32,8 +32,7 @@ class ChaosKillTest {
             int port = TestHerald.freePort();
             String store = "jdbc:h2:file:" + dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE;WRITE_DELAY=0";
             Map<String, String> settings = Map.of("herald.data.dir", dir.resolve("data").toString(), "herald.broker.port", Integer.toString(port),
-                    "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(), "herald.store.url", store,
-                    "herald.dispatch.claim-lease", "3s");
+                    "herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString(), "herald.store.url", store);
 
             HeraldProcess herald = HeraldProcess.start(settings, Map.of(), dir.resolve("herald-1.log"));
             try {

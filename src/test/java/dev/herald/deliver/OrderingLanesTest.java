@@ -24,8 +24,9 @@ class OrderingLanesTest {
             assertThat(lanes.enter("s", "A", "a1")).isEqualTo(1);
             assertThat(lanes.enter("s", "A", "a2")).isEqualTo(2);
             assertThat(lanes.enter("s", "A", "a1")).as("a redelivered dispatch keeps its place").isEqualTo(1);
+            assertThat(lanes.join("s", "A", "a1")).as("and says it kept it").isEqualTo(new OrderingLanes.Place(1, false));
             assertThat(lanes.enter("s", "B", "b1")).as("lanes are per key").isEqualTo(1);
-            assertThat(lanes.enter("t", "A", "t1")).as("and per subscription").isEqualTo(1);
+            assertThat(lanes.join("t", "A", "t1")).as("and per subscription").isEqualTo(new OrderingLanes.Place(1, true));
 
             assertThat(lanes.turn("s", "A", "a2", "body-a2", 100)).as("a2 arrived first: parked").isFalse();
             assertThat(lanes.turn("s", "B", "b1", "body-b1", 100)).as("another key is not held").isTrue();

@@ -32,37 +32,41 @@ class StoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
-    void claimsDeduplicateAndExpire(String db) throws Exception {
+    void dispatchedAreTheEventsTheStoreRecorded(String db) throws Exception {
         try (Store store = open(db)) {
-            assertThat(store.claim("e1", 1_000, 500)).isEqualTo(Store.Claim.NEW);
-            assertThat(store.claim("e1", 1_100, 500)).as("held by a live dispatcher").isEqualTo(Store.Claim.BUSY);
-            assertThat(store.claim("e1", 1_600, 500)).as("that dispatcher died: lease expired").isEqualTo(Store.Claim.NEW);
-            assertThat(store.claim("e1", 1_700, 500)).isEqualTo(Store.Claim.BUSY);
-            new StoreBatch(List.of(dispatched("e1", "d1"))).write(store.dataSource());
-            assertThat(store.claim("e1", 9_000, 500)).as("dispatched").isEqualTo(Store.Claim.DUPLICATE);
-            store.release(List.of("e1"));
-            assertThat(store.claim("e1", 9_000, 500)).as("release only drops pending claims").isEqualTo(Store.Claim.DUPLICATE);
-            assertThat(store.claim("e2", 1_000, 500)).isEqualTo(Store.Claim.NEW);
-            store.release(List.of("e2"));
-            assertThat(store.claim("e2", 1_001, 500)).isEqualTo(Store.Claim.NEW);
+            new StoreBatch(List.of(dispatched("e1", "d1"), dispatched("e2", "d2"))).write(store.dataSource());
+            assertThat(store.dispatched(List.of("e3", "e1", "e2", "e1"))).containsExactlyInAnyOrder("e1", "e2");
+            assertThat(store.dispatched(List.of())).isEmpty();
+            // More ids than one query takes.
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 1_200; i++) many.add("x" + i);
+            many.add(700, "e2");
+            assertThat(store.dispatched(many)).containsExactly("e2");
         }
     }
 
+    /**
+     * Two holders of event locks: on PostgreSQL two stores (as two instances, on their own
+     * connections), elsewhere one store's batches. Nobody waits; what is held is not taken twice.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
-    void claimsABatchInOneGo(String db) throws Exception {
-        try (Store store = open(db)) {
-            store.claim("held", 1_000, 500);
-            store.claim("done", 1_000, 500);
-            new StoreBatch(List.of(dispatched("done", "d1"))).write(store.dataSource());
-            store.claim("expired", 100, 500);
-            assertThat(store.claimAll(List.of("new-2", "held", "done", "new-1", "expired", "new-2"), 1_100, 500))
-                    .as("one verdict per distinct id, in any order of the batch")
-                    .isEqualTo(Map.of("new-1", Store.Claim.NEW, "new-2", Store.Claim.NEW, "held", Store.Claim.BUSY,
-                            "done", Store.Claim.DUPLICATE, "expired", Store.Claim.NEW));
-            store.release(List.of("new-1", "new-2", "done"));
-            assertThat(store.claimAll(List.of("new-1", "done"), 1_200, 500))
-                    .isEqualTo(Map.of("new-1", Store.Claim.NEW, "done", Store.Claim.DUPLICATE));
+    void eventLocksAreHeldByOneBatchAtATime(String db) throws Exception {
+        try (Store store = open(db); Store other = db.equals("postgresql") ? new Store(((com.zaxxer.hikari.HikariDataSource) store.dataSource()).getJdbcUrl(), null, null, 2) : null) {
+            Store second = other == null ? store : other;
+            Store.EventLocks a = store.lockEvents(List.of("x", "y"));
+            assertThat(a.taken()).containsExactlyInAnyOrder("x", "y");
+            Store.EventLocks b = second.lockEvents(List.of("y", "z", "z"));
+            assertThat(b.taken()).as("y is held by the first").containsExactly("z");
+            a.release();
+            Store.EventLocks c = second.lockEvents(List.of("x", "y"));
+            assertThat(c.taken()).as("let go").containsExactlyInAnyOrder("x", "y");
+            assertThat(store.lockEvents(List.of("x", "z")).taken()).as("still held by the others").isEmpty();
+            b.release();
+            c.release();
+            Store.EventLocks d = store.lockEvents(List.of("x", "y", "z"));
+            assertThat(d.taken()).containsExactlyInAnyOrder("x", "y", "z");
+            d.release();
         }
     }
 

@@ -67,7 +67,7 @@ public final class TestHerald implements AutoCloseable {
         t.overrides.put("herald.store.url", "jdbc:h2:file:" + t.dir.resolve("data/store") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
         t.overrides.put("herald.subscriptions.file", t.dir.resolve("subscriptions.yaml").toString());
         t.overrides.put("herald.retry.jitter", "0");
-        t.overrides.put("herald.dispatch.claim-lease", "2s");
+        t.overrides.put("herald.dispatch.recheck-after", "1s");
         t.overrides.put("herald.deliver.timeout", "3s");
         // The tests' receivers listen on loopback, on whatever port was free.
         t.overrides.put("herald.ssrf.allow", "127.0.0.1/32");
