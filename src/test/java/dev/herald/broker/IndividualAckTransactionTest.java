@@ -44,7 +44,7 @@ class IndividualAckTransactionTest {
                 new BrokerLogins.Login("producer", BrokerLogins.newPassword(), "test"),
                 new BrokerLogins.Login("operator", BrokerLogins.newPassword(), "test"));
         broker = new EmbeddedBroker(dir, new EmbeddedBroker.Listener("127.0.0.1", TestHerald.freePort(), null), 200_000, logins,
-                List.of("legacy.#"));
+                List.of("legacy.#"), 1000);
         broker.start();
         locator = ActiveMQClient.createServerLocator(broker.vmUrl());
         factory = locator.createSessionFactory();

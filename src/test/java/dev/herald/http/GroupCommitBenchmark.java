@@ -47,7 +47,7 @@ public final class GroupCommitBenchmark {
                 new BrokerLogins.Login("operator", BrokerLogins.newPassword(), "bench"));
         // Herald's default journal-buffer-timeout (200 µs).
         EmbeddedBroker broker = new EmbeddedBroker(dir, new EmbeddedBroker.Listener("127.0.0.1", TestHerald.freePort(), null), 200_000,
-                logins, List.of("legacy.#"));
+                logins, List.of("legacy.#"), 1000);
         broker.start();
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(broker.vmUrl(), "herald", logins.herald().password());
