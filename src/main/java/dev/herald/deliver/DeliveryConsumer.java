@@ -167,9 +167,17 @@ public final class DeliveryConsumer extends ServiceSupport {
                 }
                 List<Answered> done = answeredHere();
                 if (done.isEmpty() && ready.isEmpty()) continue;
-                for (Taken t : ready) finish(t, null, false);
-                for (Answered a : done) finish(a.taken(), a.error(), true);
-                session.commit();
+                try {
+                    for (Taken t : ready) finish(t, null, false);
+                    for (Answered a : done) finish(a.taken(), a.error(), true);
+                    session.commit();
+                } catch (ActiveMQException | RuntimeException e) {
+                    // Not committed: back on the queue with the session. Their places under the caps are
+                    // given back here (the ready ones' in abandonInFlight), or the subscription would stay
+                    // at its cap for good after a broker restart.
+                    done.forEach(a -> completed(a.taken().exchange(), false));
+                    throw e;
+                }
                 for (Taken t : ready) completed(t.exchange(), true);
                 for (Answered a : done) completed(a.taken().exchange(), true);
                 ready.clear();
@@ -312,8 +320,13 @@ public final class DeliveryConsumer extends ServiceSupport {
                 if (a != null) answered.add(a);
                 List<Answered> done = answeredHere();
                 if (done.isEmpty()) continue;
-                for (Answered d : done) finish(d.taken(), d.error(), true);
-                session.commit();
+                try {
+                    for (Answered d : done) finish(d.taken(), d.error(), true);
+                    session.commit();
+                } catch (ActiveMQException | RuntimeException e) {
+                    done.forEach(d -> completed(d.taken().exchange(), false));
+                    throw e;
+                }
                 for (Answered d : done) completed(d.taken().exchange(), true);
             }
         }
