@@ -338,6 +338,41 @@ class KafkaTest {
     }
 
     /**
+     * A producer's W3C trace context in a Kafka record header (tracing off: Herald passes it on
+     * unchanged) reaches the webhook's traceparent header and a Kafka subscription's record header.
+     */
+    @Test
+    void aRecordsTraceContextReachesTheWebhookAndTheKafkaSubscriptionsRecord() throws Exception {
+        String toWebhook = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String toKafka = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        produce("platform.events", "user-77", "{\"userId\": 77}",
+                Map.of("ce_type", "user.signed_up", "ce_id", "kafka-trace-1", "traceparent", toWebhook, "tracestate", "vendor=1"));
+        produce("platform.events", "order-77", "{\"amount\": 3}",
+                Map.of("ce_type", "payment.refunded", "ce_id", "pay-trace-1", "traceparent", toKafka));
+
+        Receiver.Request r = await().atMost(Duration.ofSeconds(30)).until(
+                () -> receiver.requests("/users").stream().filter(x -> x.bodyText().contains("kafka-trace-1")).findFirst().orElse(null),
+                x -> x != null);
+        assertThat(r.header("traceparent")).isEqualTo(toWebhook);
+        assertThat(r.header("tracestate")).isEqualTo("vendor=1");
+
+        Properties p = kafka.clientProperties();
+        p.put("group.id", "trace-reader");
+        p.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("partner.payments"));
+            ConsumerRecord<String, String> got = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) {
+                    if (rec.value().contains("pay-trace-1")) return rec;
+                }
+                return null;
+            }, x -> x != null);
+            assertThat(got.headers().lastHeader("traceparent")).as("the record's traceparent header").isNotNull();
+            assertThat(new String(got.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(toKafka);
+        }
+    }
+
+    /**
      * Herald is killed after polling a record and before handing its batch off (the route is held
      * in a delay there): the offset was not committed, so the restarted Herald reads it again.
      */
