@@ -1,10 +1,10 @@
 // Drives the delivery console in headless Chromium: sees a dead letter, clicks Replay, sees it
 // delivered; sees a rejected message, opens it, re-drives it and then all the others shown, sees
-// their events arrive; saves a screenshot.
-// Usage: node console.mjs <console-url> <admin-key> <delivery-id> <rejected-id> <event-ids,comma,separated> <png>
+// their events arrive; reads the subscriptions' circuits and waiting deliveries; saves a screenshot.
+// Usage: node console.mjs <console-url> <admin-key> <delivery-id> <rejected-id> <event-ids,comma,separated> <png> <subscription-ids,comma,separated>
 import { chromium } from "playwright-core";
 
-const [url, key, deliveryId, rejectedId, eventIds, png] = process.argv.slice(2);
+const [url, key, deliveryId, rejectedId, eventIds, png, subscriptionIds] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -47,8 +47,11 @@ try {
   }
   console.log("events " + eventIds + " received");
 
-  const circuit = page.locator('[data-testid=subscriptions] tr[data-subscription="partner-orders"] [data-testid=circuit]');
-  console.log("circuit of partner-orders: " + (await circuit.textContent()));
+  for (const id of subscriptionIds.split(",")) {
+    const row = page.locator(`[data-testid=subscriptions] tr[data-subscription="${id}"]`);
+    console.log(`circuit of ${id}: ` + (await row.locator("[data-testid=circuit]").textContent()));
+    console.log(`waiting of ${id}: ` + (await row.locator("[data-testid=waiting]").textContent()));
+  }
   await page.screenshot({ path: png, fullPage: true });
   console.log("screenshot " + png);
 } finally {

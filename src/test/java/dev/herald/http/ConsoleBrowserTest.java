@@ -45,10 +45,26 @@ class ConsoleBrowserTest {
                          channel: webhook
                          parameters: {url: "%s", secretFile: SECRET_FILE}
                          retry: [0s]
-                     """.formatted(receiver.url("/partner")), Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(adminKey),
+                       - id: down-partner
+                         description: The partner whose endpoint is down
+                         types: ["down.*"]
+                         channel: webhook
+                         parameters: {url: "%s", secretFile: SECRET_FILE}
+                         retry: [0s, 100ms, 100ms, 100ms, 100ms, 100ms]
+                     """.formatted(receiver.url("/partner"), receiver.url("/down")), Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(adminKey),
+                     "herald.circuit.failures", "3", "herald.circuit.probe-interval", "1h",
                      "camel.main.routes-include-pattern", "classpath:herald/core/*.camel.yaml,file:" + routes + "/*.yaml",
                      "camel.main.routes-reload-directory", routes.toString()))) {
             receiver.script("/partner", Response.of(500));
+            for (int i = 0; i < 20; i++) receiver.script("/down", Response.of(503));
+            // A partner whose endpoint is down: its circuit opens and its deliveries wait on it.
+            for (int i = 1; i <= 3; i++) {
+                assertThat(Http.post(herald.http("/events"), "application/cloudevents+json", """
+                        {"specversion": "1.0", "id": "D-%d", "source": "urn:shop", "type": "down.order", "data": {}}""".formatted(i),
+                        "Authorization", "Bearer " + adminKey).statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> Json.tree(Http.get(herald.http("/api/subscriptions/down-partner"),
+                    "Authorization", "Bearer " + adminKey).body()).path("deferred").asInt() == 3);
             assertThat(Http.post(herald.http("/events"), "application/cloudevents+json", """
                     {"specversion": "1.0", "id": "C-1", "source": "urn:shop", "type": "shop.order", "data": {"orderId": "C-1"}}""",
                     "Authorization", "Bearer " + adminKey).statusCode()).isEqualTo(202);
@@ -73,7 +89,7 @@ class ConsoleBrowserTest {
             Path png = Path.of("target/console.png").toAbsolutePath();
             Files.deleteIfExists(png);
             Process p = new ProcessBuilder("node", "console.mjs", herald.http("/console"), adminKey, deliveryId[0], firstRejected,
-                    "ev-console-1,ev-console-2", png.toString())
+                    "ev-console-1,ev-console-2", png.toString(), "partner-orders,down-partner")
                     .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
             boolean done = p.waitFor(90, TimeUnit.SECONDS);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,7 +99,9 @@ class ConsoleBrowserTest {
             assertThat(out).contains("delivery " + deliveryId[0] + " is succeeded");
             assertThat(out).contains("saw rejected " + firstRejected + " with body {\"orderId\": \"S-1\"");
             assertThat(out).contains("rejected " + firstRejected + " re-driven", "re-drove all 1 shown",
-                    "events ev-console-1,ev-console-2 received", "circuit of partner-orders: closed");
+                    "events ev-console-1,ev-console-2 received", "circuit of partner-orders: closed",
+                    "waiting of partner-orders: 0 queued, 0 deferred", "circuit of down-partner: open since ",
+                    "waiting of down-partner: 0 queued, 3 deferred");
             assertThat(png).exists();
             // The receiver really got the replay, and the re-driven shipments.
             assertThat(receiver.requests("/partner").stream().filter(r -> r.bodyText().contains("\"C-1\""))).hasSize(2);
