@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether a delivery may be attempted now, or must wait: the subscription's circuit is open, it is
- * at its concurrency cap, or its rate limit gives it a later slot. A delivery that must wait is put
- * back on the broker, scheduled for when it may go, without an attempt — so waiting neither counts
- * against its retry schedule nor holds a thread another partner could use.
+ * at its concurrency cap, or its rate limit gives it a later slot. A delivery that must wait goes
+ * back to the broker without an attempt — parked on its subscription's own queue (circuit, cap) or
+ * scheduled for its slot (rate) — so waiting neither counts against its retry schedule nor holds a
+ * thread or a place in the shared queue another partner could use.
  *
  * <p>Circuit state and rate slots live in the store, shared by every instance; this class caches
  * the circuit state (refreshed every few seconds, and on every change made here), so a healthy
@@ -50,6 +51,9 @@ public final class Admission {
     private final int defaultMaxInFlight;
     private final Map<String, SubscriptionHealth.State> circuits = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Per subscription: its cap as last admitted here, and the attempts finished since the unparker last asked. */
+    private final Map<String, Integer> caps = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> finished = new ConcurrentHashMap<>();
 
     /**
      * @param threshold          consecutive failed attempts that open a subscription's circuit
@@ -111,16 +115,19 @@ public final class Admission {
         Subscription.Limits limits = s.limits();
         int cap = limits.maxInFlight() > 0 ? limits.maxInFlight() : defaultMaxInFlight;
         if (cap > 0) {
+            caps.put(s.id(), cap);
             AtomicInteger n = inFlight.computeIfAbsent(s.id(), k -> new AtomicInteger());
             if (n.incrementAndGet() > cap) {
                 n.decrementAndGet();
-                // Its deliveries are slow (or many): look again in a moment, without a thread waiting.
-                return new Wait(now + 250 + jitter(), Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld);
+                // Its deliveries are slow (or many): it waits parked, fed back as fast as its attempts finish.
+                return new Wait(now, Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld);
             }
+            AtomicInteger done = finished.computeIfAbsent(s.id(), k -> new AtomicInteger());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
-                public void onDone(Exchange done) {
+                public void onDone(Exchange ended) {
                     n.decrementAndGet();
+                    done.incrementAndGet();
                 }
             });
         }
@@ -160,6 +167,22 @@ public final class Admission {
                     + java.time.Duration.ofMillis(disableAfterMillis).toSeconds() + " s of continuous failure");
         }
         return Verdict.NONE;
+    }
+
+    /**
+     * How many of a subscription's parked deliveries to give back now, its circuit being closed: what
+     * it finished since the last call, and half as many again (at least its cap). So a partner at its
+     * cap is fed about as fast as it takes deliveries (one given back that finds it at its cap again
+     * is parked again: the extra half is what that can cost), and one that recovers gets half as many
+     * again each time, until the unparker's own limits. A subscription never admitted here (gone, or
+     * parked by another instance) gets all.
+     */
+    public int feed(String subscriptionId) {
+        Integer cap = caps.get(subscriptionId);
+        if (cap == null) return Integer.MAX_VALUE;
+        AtomicInteger done = finished.get(subscriptionId);
+        long n = done == null ? 0 : done.getAndSet(0);
+        return (int) Math.min(Integer.MAX_VALUE, n + Math.max(cap, n / 2));
     }
 
     /** Re-enabled by an operator: the run of failures is forgotten. */

@@ -127,18 +127,23 @@ public final class DeliveryAttempts {
     }
 
     /**
-     * It must wait. On an open circuit it is parked, unscheduled, on its subscription's own queue
-     * until the circuit lets it go ({@link Parking}); at its concurrency cap or rate limit it goes back
-     * to the broker scheduled for when it may go. Either way as it came (same attempt number), and the
-     * store told that it is deferred and why, unless that is what it knows already.
+     * It must wait. On an open circuit or at its concurrency cap it is parked, unscheduled, on its
+     * subscription's own queue until the {@link Unparker} gives it back ({@link Parking}): at the
+     * probe, or as the subscription's attempts finish. At its rate limit it goes back to the broker
+     * scheduled for its slot. Either way as it came (same attempt number), and the store told that it
+     * is deferred and why, unless that is what it knows already.
      */
     private void defer(Exchange exchange, Delivery d, String body, Admission.Wait wait, String deferredBefore, long now)
             throws SQLException {
         List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
-        boolean parked = wait.why() == Admission.Why.CIRCUIT;
+        boolean parked = wait.why() == Admission.Why.CIRCUIT || wait.why() == Admission.Why.CONCURRENCY;
         if (parked) {
             parking.parked(d.subscriptionId(), now);
-            then.add(new DeliveryPlan.FollowUp(Parking.queue(d.subscriptionId()), body, Map.of(DEFERRED_HEADER, wait.why().label())));
+            Map<String, Object> headers = new HashMap<>();
+            headers.put(DEFERRED_HEADER, wait.why().label());
+            // A rate-limited subscription's delivery at its cap keeps the slot it holds.
+            if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
+            then.add(new DeliveryPlan.FollowUp(Parking.queue(d.subscriptionId()), body, headers));
         } else {
             Map<String, Object> headers = new HashMap<>();
             headers.put("_AMQ_SCHED_DELIVERY", wait.until());
@@ -146,10 +151,10 @@ public final class DeliveryAttempts {
             headers.put(DEFERRED_HEADER, wait.why().label());
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
         }
-        // Parked (until the probe, as the record says), or at its cap (looked at again every moment, so
-        // with no time): recorded once, not again when it is looked at again.
+        // Parked (until the probe, as the record says, or until its turn at the cap, with no time):
+        // recorded once, not again when it is looked at again.
         boolean atCap = wait.why() == Admission.Why.CONCURRENCY;
-        if (!((parked || atCap) && wait.why().label().equals(deferredBefore))) {
+        if (!(parked && wait.why().label().equals(deferredBefore))) {
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Deferred(d.id(), d.eventId(),
                     d.subscriptionId(), d.attempt(), now, wait.why().label(), atCap ? null : wait.until()))));
         }

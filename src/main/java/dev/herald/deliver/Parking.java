@@ -10,12 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * Where deliveries wait while their subscription's circuit is open: each subscription's own queue,
- * {@code herald.parked.<subscription>}, which nothing consumes until the {@link Unparker} moves a
- * delivery back (one for each probe, all once the circuit has closed). A parked delivery costs
- * nothing while it waits — it is not consumed and re-scheduled at every probe interval — and the
- * broker pages parked queues to disk, so a long outage with a large backlog holds neither Herald's
- * heap nor the broker's.
+ * Where deliveries wait while their subscription's circuit is open or it is at its concurrency cap:
+ * each subscription's own queue, {@code herald.parked.<subscription>}, which nothing consumes until
+ * the {@link Unparker} moves deliveries back (one for each probe; with the circuit closed, as fast
+ * as the subscription takes them). A parked delivery costs nothing while it waits — it is not
+ * consumed and re-scheduled at every probe interval, nor looked at again every moment at a cap — it
+ * stands in no other partner's way in {@code herald.deliveries}, and the broker pages parked queues
+ * to disk, so a long outage with a large backlog holds neither Herald's heap nor the broker's.
  *
  * <p>The store says which subscriptions have parked deliveries ({@code subscription_parking}), so
  * the unparker asks the broker only about those. Each instance refreshes the mark at most every

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves parked deliveries ({@link Parking}) back to {@code herald.deliveries} when they may go: one
- * whenever the subscription's circuit is due a probe, and all of them once it has closed (or the
- * subscription is gone, so they end as dead letters with the reason). It runs every second as a
+ * whenever the subscription's circuit is due a probe; with the circuit closed, about as many as the
+ * subscription takes ({@link Admission#feed}: what it finished since the last run and half as many
+ * again), so a partner at its cap or just recovered is fed at its own pace; all of them if the
+ * subscription is gone (they end as dead letters with the reason). It runs every second as a
  * housekeeping route and opens a broker session only when some subscription has parked deliveries.
  *
  * <p>Draining is paced: at most {@code perRun} deliveries a run, and only while
@@ -28,6 +30,8 @@ public final class Unparker {
 
     private static final Logger LOG = LoggerFactory.getLogger(Unparker.class);
     private static final SimpleString DELIVERIES = SimpleString.of(BrokerDefaults.DELIVERIES);
+    /** How often the housekeeping route runs this (HousekeepingRoutes): what a run moves is spread over it. */
+    private static final long RUN_MILLIS = 1000;
 
     private final Parking parking;
     private final Admission admission;
@@ -72,29 +76,40 @@ public final class Unparker {
                     // Closed to all but a probe: one goes back when the probe is due, and admission lets it be the probe.
                     n = now >= circuit.openUntil() ? 1 : 0;
                 } else {
+                    // As many as the subscription takes (Admission.feed), within the run's budget and
+                    // the room in herald.deliveries.
                     long room = maxWaiting - session.queueQuery(DELIVERIES).getMessageCount();
-                    n = (int) Math.max(0, Math.min(Math.min(room, budget), waiting));
+                    n = (int) Math.max(0, Math.min(Math.min(room, budget), Math.min(waiting, admission.feed(id))));
                 }
                 if (n == 0) continue;
                 int moved = move(session, producer, queue, n);
                 budget -= moved;
-                if (moved > 1 || circuit == null || !circuit.open()) {
-                    LOG.info("Subscription {}: {} parked deliveries back to {} ({} still parked)", id, moved, BrokerDefaults.DELIVERIES,
-                            Math.max(0, waiting - moved));
+                if (circuit == null || !circuit.open()) {
+                    // Every second while a partner is at its cap: the log says when the queue has emptied.
+                    if (moved >= waiting) LOG.info("Subscription {}: its last {} parked deliveries back to {}", id, moved, BrokerDefaults.DELIVERIES);
+                    else LOG.debug("Subscription {}: {} parked deliveries back to {} ({} still parked)", id, moved, BrokerDefaults.DELIVERIES,
+                            waiting - moved);
                 }
                 if (budget <= 0) break;
             }
         }
     }
 
-    /** Up to {@code n} from the parked queue to herald.deliveries, committed in batches: nothing is ever in neither. */
+    /**
+     * Up to {@code n} from the parked queue to herald.deliveries, committed in batches: nothing is ever
+     * in neither. Spread over the second until the next run (scheduled), not in one burst: a burst
+     * would find the subscription at its cap and be parked again, all but a cap's worth.
+     */
     private static int move(ClientSession session, ClientProducer producer, SimpleString queue, int n) throws Exception {
         int moved = 0;
+        long start = System.currentTimeMillis();
         try (ClientConsumer consumer = session.createConsumer(queue)) {
             while (moved < n) {
                 ClientMessage m = consumer.receive(200);
                 if (m == null) break;
-                producer.send(DELIVERIES, copy(session, m));
+                ClientMessage copy = copy(session, m);
+                if (moved > 0) copy.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, start + moved * RUN_MILLIS / n);
+                producer.send(DELIVERIES, copy);
                 m.acknowledge();
                 if (++moved % 500 == 0) session.commit();
             }
@@ -103,7 +118,7 @@ public final class Unparker {
         return moved;
     }
 
-    /** The same body and properties, as a new message (no schedule: it may go now). */
+    /** The same body and properties, as a new message (no schedule of its own). */
     private static ClientMessage copy(ClientSession session, ClientMessage m) {
         ClientMessage copy = session.createMessage(m.getType(), true);
         copy.setUserID(m.getUserID());
