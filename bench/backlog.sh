@@ -14,8 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100000}"
 DOWN="${2:-closed}"
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Xmx2g ${BACKLOG_JAVA_OPTS:-} -Dlog4j2.configurationFile=bench/log4j2-bench.xml -Dh2.bindAddress=127.0.0.1 \
   -cp "target/test-classes:target/classes:$CP" dev.herald.perf.BacklogBenchmark "$N" "$DOWN"

@@ -4,7 +4,6 @@
 # Usage: bench/cloudevents-compare.sh [SECONDS_PER_MEASUREMENT=1] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Xms512m -Xmx512m -Dlog4j2.level=WARN -cp "target/test-classes:target/classes:$CP" dev.herald.event.CodecComparison "${1:-1}" "${2:-5}"

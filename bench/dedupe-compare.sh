@@ -5,7 +5,6 @@
 # Usage: bench/dedupe-compare.sh [BATCH=1] [ROUNDS=7] [EVENTS_PER_ROUND=2000] [WRITER_EVENTS_PER_S=500]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Dlog4j2.level=WARN -cp "target/test-classes:target/classes:$CP" dev.herald.dispatch.DedupeCompare "$@"

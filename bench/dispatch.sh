@@ -4,7 +4,6 @@
 # Usage: bench/dispatch.sh [EVENTS=20000] [BATCH=1]   (BATCH events per dispatch transaction, as under load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Dlog4j2.level=WARN -cp "target/test-classes:target/classes:$CP" dev.herald.dispatch.DispatchBenchmark "${1:-20000}" "${2:-1}"

@@ -10,8 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-20000}"
 if [ ! -f target/test-classpath.txt ] || [ ! -d target/test-classes/dev/herald/perf ]; then
-  mvn -q -B -Dstyle.color=never test-compile
-  mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+  . bench/build.sh && bench_build
 fi
 # Classes from a jar, not from directories: the JDK's AOT cache (Java 25, -XX:AOTCache) takes
 # classes from jars only, and every JVM compared runs the same jar.

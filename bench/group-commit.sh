@@ -5,8 +5,7 @@
 # Usage: bench/group-commit.sh [THREADS=16] [SECONDS_PER_MEASUREMENT=5] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Xms512m -Xmx512m -Dlog4j2.level=WARN -cp "target/test-classes:target/classes:$CP" dev.herald.http.GroupCommitBenchmark \
   "${1:-16}" "${2:-5}" "${3:-5}"

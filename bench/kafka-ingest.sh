@@ -12,6 +12,7 @@
 #   copied in), for a before/after in one session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/build.sh
 BENCH_SRC=src/test/java/dev/herald/perf/KafkaIngestBenchmark.java
 if [ -n "${REF:-}" ]; then
   TREE="$(mktemp -d)"
@@ -23,8 +24,7 @@ if [ -n "${REF:-}" ]; then
 else
   echo "kafka-ingest: $(git log -1 --format='%h %s')$(git diff --quiet HEAD -- src routes config || echo ' (with uncommitted changes)')"
 fi
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+bench_build
 CP=$(cat target/test-classpath.txt)
 # Herald runs from the tree's root: its routes/ and config/ are the ones measured.
 java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dlog4j2.level=WARN -Dh2.bindAddress=127.0.0.1 -cp "target/test-classes:target/classes:$CP" \

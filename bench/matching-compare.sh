@@ -4,8 +4,7 @@
 # Usage: bench/matching-compare.sh [SECONDS_PER_MEASUREMENT=1] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 # A fixed heap, so the collector's sizing does not differ between the matchers' turns.
 java -Xms1g -Xmx1g -cp "target/test-classes:target/classes:$CP" dev.herald.subscription.MatchingComparison "${1:-1}" "${2:-5}"

@@ -3,7 +3,6 @@
 # Usage: bench/matching.sh [EVENTS=200000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -cp "target/test-classes:target/classes:$CP" dev.herald.subscription.MatchingBenchmark "${1:-200000}"

@@ -14,8 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-full}"
-mvn -q -B -Dstyle.color=never test-compile
-mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+. bench/build.sh && bench_build
 CP=$(cat target/test-classpath.txt)
 java -Xmx2g ${PERF_JAVA_OPTS:-} -Dlog4j2.configurationFile=bench/log4j2-bench.xml -Dh2.bindAddress=127.0.0.1 \
   -cp "target/test-classes:target/classes:$CP" dev.herald.perf.PerfBenchmark "$MODE"
