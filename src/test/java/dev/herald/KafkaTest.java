@@ -317,21 +317,12 @@ class KafkaTest {
     void aKafkaSubscriptionGetsTheEventAsTheRecordValue() throws Exception {
         produce("platform.events", "order-9", "{\"amount\": 12.5}", Map.of("ce_type", "payment.failed", "ce_id", "pay-1"));
 
-        Properties p = kafka.clientProperties();
-        p.put("group.id", "test-reader");
-        p.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("partner.payments"));
-            ConsumerRecord<String, String> got = await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) return rec;
-                return null;
-            }, x -> x != null);
-            JsonNode event = Json.tree(got.value());
-            assertThat(event.path("id").asText()).isEqualTo("pay-1");
-            assertThat(event.path("type").asText()).isEqualTo("payment.failed");
-            assertThat(got.key()).isEqualTo("order-9");
-            assertThat(new String(got.headers().lastHeader("webhook-id").value(), StandardCharsets.UTF_8)).startsWith("msg_");
-        }
+        ConsumerRecord<String, String> got = paymentRecord("pay-1");
+        JsonNode event = Json.tree(got.value());
+        assertThat(event.path("id").asText()).isEqualTo("pay-1");
+        assertThat(event.path("type").asText()).isEqualTo("payment.failed");
+        assertThat(got.key()).isEqualTo("order-9");
+        assertThat(new String(got.headers().lastHeader("webhook-id").value(), StandardCharsets.UTF_8)).startsWith("msg_");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(herald.query("select status from deliveries where subscription_id = 'payments-to-kafka'"))
                         .containsExactly(Map.of("status", "succeeded")));
@@ -356,19 +347,24 @@ class KafkaTest {
         assertThat(r.header("traceparent")).isEqualTo(toWebhook);
         assertThat(r.header("tracestate")).isEqualTo("vendor=1");
 
+        ConsumerRecord<String, String> got = paymentRecord("pay-trace-1");
+        assertThat(got.headers().lastHeader("traceparent")).as("the record's traceparent header").isNotNull();
+        assertThat(new String(got.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(toKafka);
+    }
+
+    /** The record the payments-to-kafka subscription wrote for this event, read by a group of its own from the start. */
+    private static ConsumerRecord<String, String> paymentRecord(String eventId) throws Exception {
         Properties p = kafka.clientProperties();
-        p.put("group.id", "trace-reader");
+        p.put("group.id", "reader-" + eventId);
         p.put("auto.offset.reset", "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("partner.payments"));
-            ConsumerRecord<String, String> got = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            return await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) {
-                    if (rec.value().contains("pay-trace-1")) return rec;
+                    if (Json.tree(rec.value()).path("id").asText().equals(eventId)) return rec;
                 }
                 return null;
             }, x -> x != null);
-            assertThat(got.headers().lastHeader("traceparent")).as("the record's traceparent header").isNotNull();
-            assertThat(new String(got.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(toKafka);
         }
     }
 
