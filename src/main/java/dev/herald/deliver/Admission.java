@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class Admission {
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /** Per subscription: its cap as last admitted here, and the attempts finished since the unparker last asked. */
     private final Map<String, Integer> caps = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> finished = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> finished = new ConcurrentHashMap<>();
 
     /**
      * @param threshold          consecutive failed attempts that open a subscription's circuit
@@ -122,7 +123,7 @@ public final class Admission {
                 // Its deliveries are slow (or many): it waits parked, fed back as fast as its attempts finish.
                 return new Wait(now, Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld);
             }
-            AtomicInteger done = finished.computeIfAbsent(s.id(), k -> new AtomicInteger());
+            AtomicLong done = finished.computeIfAbsent(s.id(), k -> new AtomicLong());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange ended) {
@@ -180,7 +181,7 @@ public final class Admission {
     public int feed(String subscriptionId) {
         Integer cap = caps.get(subscriptionId);
         if (cap == null) return Integer.MAX_VALUE;
-        AtomicInteger done = finished.get(subscriptionId);
+        AtomicLong done = finished.get(subscriptionId);
         long n = done == null ? 0 : done.getAndSet(0);
         return (int) Math.min(Integer.MAX_VALUE, n + Math.max(cap, n / 2));
     }
