@@ -32,6 +32,8 @@ public final class Unparker {
     private static final SimpleString DELIVERIES = SimpleString.of(BrokerDefaults.DELIVERIES);
     /** How often the housekeeping route runs this (HousekeepingRoutes): what a run moves is spread over it. */
     private static final long RUN_MILLIS = 1000;
+    /** A parked queue emptied of at least this many is logged at INFO; smaller overflows at a cap at DEBUG. */
+    private static final int LOGGED_BACKLOG = 100;
 
     private final Parking parking;
     private final Admission admission;
@@ -85,8 +87,9 @@ public final class Unparker {
                 int moved = move(session, producer, queue, n);
                 budget -= moved;
                 if (circuit == null || !circuit.open()) {
-                    // Every second while a partner is at its cap: the log says when the queue has emptied.
-                    if (moved >= waiting) LOG.info("Subscription {}: its last {} parked deliveries back to {}", id, moved, BrokerDefaults.DELIVERIES);
+                    // Every second while a partner is at its cap: the log says when a backlog (not a
+                    // moment's overflow) has emptied.
+                    if (moved >= waiting && moved >= LOGGED_BACKLOG) LOG.info("Subscription {}: its last {} parked deliveries back to {}", id, moved, BrokerDefaults.DELIVERIES);
                     else LOG.debug("Subscription {}: {} parked deliveries back to {} ({} still parked)", id, moved, BrokerDefaults.DELIVERIES,
                             waiting - moved);
                 }
