@@ -189,7 +189,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     new HousekeepingRoutes.Job("herald-subscriptions-reload", cfg.duration("herald.subscriptions.reload-interval"),
                             subscriptions::reloadIfChanged),
                     new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
-                    new HousekeepingRoutes.Job("herald-unpark", Duration.ofSeconds(1), unparker::run),
+                    new HousekeepingRoutes.Job("herald-unpark", Unparker.PERIOD, unparker::run),
                     new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
                             () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
 

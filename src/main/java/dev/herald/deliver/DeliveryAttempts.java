@@ -137,18 +137,15 @@ public final class DeliveryAttempts {
             throws SQLException {
         List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
         boolean parked = wait.why() == Admission.Why.CIRCUIT || wait.why() == Admission.Why.CONCURRENCY;
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(DEFERRED_HEADER, wait.why().label());
+        // A rate-limited subscription's delivery keeps the slot it holds, parked at its cap or not.
+        if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
         if (parked) {
             parking.parked(d.subscriptionId(), now);
-            Map<String, Object> headers = new HashMap<>();
-            headers.put(DEFERRED_HEADER, wait.why().label());
-            // A rate-limited subscription's delivery at its cap keeps the slot it holds.
-            if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
             then.add(new DeliveryPlan.FollowUp(Parking.queue(d.subscriptionId()), body, headers));
         } else {
-            Map<String, Object> headers = new HashMap<>();
             headers.put("_AMQ_SCHED_DELIVERY", wait.until());
-            if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
-            headers.put(DEFERRED_HEADER, wait.why().label());
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, body, headers));
         }
         // Parked (until the probe, as the record says, or until its turn at the cap, with no time):

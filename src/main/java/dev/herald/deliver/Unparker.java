@@ -1,6 +1,7 @@
 package dev.herald.deliver;
 
 import dev.herald.broker.BrokerDefaults;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -30,8 +31,8 @@ public final class Unparker {
 
     private static final Logger LOG = LoggerFactory.getLogger(Unparker.class);
     private static final SimpleString DELIVERIES = SimpleString.of(BrokerDefaults.DELIVERIES);
-    /** How often the housekeeping route runs this (HousekeepingRoutes): what a run moves is spread over it. */
-    private static final long RUN_MILLIS = 1000;
+    /** How often the housekeeping route runs this: what a run moves is spread over it. */
+    public static final Duration PERIOD = Duration.ofSeconds(1);
     /** A parked queue emptied of at least this many is logged at INFO; smaller overflows at a cap at DEBUG. */
     private static final int LOGGED_BACKLOG = 100;
 
@@ -111,7 +112,7 @@ public final class Unparker {
                 ClientMessage m = consumer.receive(200);
                 if (m == null) break;
                 ClientMessage copy = copy(session, m);
-                if (moved > 0) copy.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, start + moved * RUN_MILLIS / n);
+                if (moved > 0) copy.putLongProperty(Message.HDR_SCHEDULED_DELIVERY_TIME, start + moved * PERIOD.toMillis() / n);
                 producer.send(DELIVERIES, copy);
                 m.acknowledge();
                 if (++moved % 500 == 0) session.commit();
