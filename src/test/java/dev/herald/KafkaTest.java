@@ -226,7 +226,8 @@ class KafkaTest {
     }
 
     /**
-     * The broker refuses the hand-off (Herald may not send to herald.events for a while): no offset
+     * The broker refuses the hand-off (Herald may not send to herald.deliveries, where the fan-out
+     * goes, nor to herald.events, for a while): no offset
      * is committed, and once the broker takes events again the records are read again and each is
      * delivered once.
      */
@@ -234,9 +235,12 @@ class KafkaTest {
     void aFailedHandOffCommitsNoOffsetAndTheRecordsAreReadAgain() throws Exception {
         List<String> ids = List.of("handoff-1", "handoff-2", "handoff-3");
         try (LogCapture log = new LogCapture()) {
-            // Herald's own principal may no longer send to herald.events (the broker's security settings, changed live).
-            management("addSecuritySettings", "herald.events", "nobody", "herald", "herald", "herald", "herald", "herald", "herald",
-                    "herald", "herald", "herald");
+            // Herald's own principal may no longer send to herald.deliveries nor herald.events (the broker's
+            // security settings, changed live; herald.events last, since that is the one probed).
+            for (String queue : List.of("herald.deliveries", "herald.events")) {
+                management("addSecuritySettings", queue, "nobody", "herald", "herald", "herald", "herald", "herald", "herald",
+                        "herald", "herald", "herald");
+            }
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> !canSendToEvents());
                 for (String id : ids) produce("platform.events", "handoff", "{\"userId\": 5}", Map.of("ce_type", "user.signed_up", "ce_id", id));
@@ -246,6 +250,7 @@ class KafkaTest {
                 assertThat(receiver.requests("/users")).noneMatch(r -> r.bodyText().contains("handoff-"));
             } finally {
                 management("removeSecuritySettings", "herald.events");
+                management("removeSecuritySettings", "herald.deliveries");
             }
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> delivered("/users", id) > 0)

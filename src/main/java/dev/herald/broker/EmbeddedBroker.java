@@ -165,4 +165,10 @@ public final class EmbeddedBroker extends ServiceSupport {
         var q = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
         return q == null ? 0 : q.getMessageCount();
     }
+
+    /** For tests and diagnostics: messages ever added to a queue since the broker started. */
+    public long messagesAdded(String queue) {
+        var q = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessagesAdded();
+    }
 }

@@ -23,6 +23,7 @@ import dev.herald.deliver.Admission;
 import dev.herald.deliver.SubscriptionHealth;
 import dev.herald.dispatch.Dispatcher;
 import dev.herald.dispatch.DispatchConsumer;
+import dev.herald.dispatch.InlineDispatch;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.deliver.DeliveryConsumer;
 import dev.herald.deliver.Parking;
@@ -132,15 +133,18 @@ public final class HeraldConfiguration implements CamelConfiguration {
             RejectedInput rejectedInput = new RejectedInput();
             registry.bind("rejectReason", reasons);
             registry.bind("rejectedInput", rejectedInput);
-            // routes/ingress-kafka.yaml: a poll's records in one broker transaction, then their offsets.
-            registry.bind("kafkaIngress", new KafkaIngress(events, limit, reasons, rejectedInput, publisher, metrics));
-            // For integrators' record-at-a-time Kafka routes (examples/open-platform).
-            registry.bind("kafkaOffsets", new KafkaOffsets());
-
-            // Dispatch and deliver.
+            // Dispatch: in each ingress's own transaction, and for what needs more, from herald.events.
             OrderingLanes lanes = new OrderingLanes(store.dataSource());
             Dispatcher dispatcher = new Dispatcher(subscriptions, store, lanes, cfg.duration("herald.dispatch.recheck-after").toMillis(),
                     tracing);
+            InlineDispatch inline = new InlineDispatch(dispatcher, pool, cfg.bool("herald.dispatch.inline"));
+            registry.bind("inlineDispatch", inline);
+            // routes/ingress-kafka.yaml: a poll's records in one broker transaction, then their offsets.
+            registry.bind("kafkaIngress", new KafkaIngress(events, limit, reasons, rejectedInput, publisher, inline, metrics));
+            // For integrators' record-at-a-time Kafka routes (examples/open-platform).
+            registry.bind("kafkaOffsets", new KafkaOffsets());
+
+            // Deliver.
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
             Parking parking = new Parking(store.dataSource());
             DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, lanes, metrics, admission, parking,
@@ -155,7 +159,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // events, not per request (a batch of 100 or more commits by itself, as before).
             GroupCommit ingestCommits = new GroupCommit(publisher, 100, () -> metrics.ingestCommit("http"));
             context.addService(ingestCommits, true, true);
-            registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, idempotency, metrics, maxEventBytes,
+            registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, inline, idempotency, metrics, maxEventBytes,
                     cfg.integer("herald.http.max-batch-bytes"), cfg.integer("herald.http.max-batch-events"), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
@@ -190,6 +194,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                             subscriptions::reloadIfChanged),
                     new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
                     new HousekeepingRoutes.Job("herald-unpark", Unparker.PERIOD, unparker::run),
+                    // Event ids an idle JMS ingress thread still holds from its last (long committed) message.
+                    new HousekeepingRoutes.Job("herald-ingress-holds", Duration.ofSeconds(1), () -> inline.sweep(1000)),
                     new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
                             () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
 

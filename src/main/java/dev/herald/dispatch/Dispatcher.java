@@ -52,6 +52,12 @@ public final class Dispatcher {
 
         /** Already dispatched: dropped. */
         record Duplicate() implements Decision {}
+
+        /**
+         * Inline only: not fanned out here; the event goes to {@code herald.events}, where the dispatch
+         * consumer decides (an ordering lane to join in accept order, a copy being dispatched elsewhere).
+         */
+        record ToDispatch() implements Decision {}
     }
 
     private final SubscriptionRegistry subscriptions;
@@ -85,29 +91,51 @@ public final class Dispatcher {
      */
     public List<Decision> dispatch(List<String> jsons, long now, BatchConsumer.Undo undo) throws SQLException {
         List<JsonNode> events = new ArrayList<>(jsons.size());
+        for (String json : jsons) events.add(Json.tree(json));
+        return decide(events, now, undo, false);
+    }
+
+    /**
+     * Dispatch inside an ingress's transaction ({@link InlineDispatch}): the same decisions, except
+     * that an event is not fanned out here when it needs what only the dispatch consumer does - a
+     * place in an ordering lane (taken in {@code herald.events}' order, one key at a time), or a
+     * second look later because another copy is being dispatched right now. Those are
+     * {@link Decision.ToDispatch}; nothing is written for them.
+     */
+    public List<Decision> dispatchInline(List<JsonNode> events, long now, BatchConsumer.Undo undo) throws SQLException {
+        return decide(events, now, undo, true);
+    }
+
+    private List<Decision> decide(List<JsonNode> events, long now, BatchConsumer.Undo undo, boolean inline) throws SQLException {
+        // Matched first: inline, an event that needs a lane place is left to the dispatch consumer and holds nothing here.
+        List<List<Subscription>> matches = new ArrayList<>(events.size());
         Set<String> ids = new LinkedHashSet<>();
-        for (String json : jsons) {
-            JsonNode event = Json.tree(json);
-            events.add(event);
+        for (JsonNode event : events) {
+            List<Subscription> matched = subscriptions.match(event.path("type").asText(), event);
+            boolean toDispatch = inline && event.hasNonNull("orderingkey") && matched.stream().anyMatch(Subscription::ordered);
+            matches.add(toDispatch ? null : matched);
             String id = event.path("id").asText();
-            if (!refused.contains(id)) ids.add(id);
+            if (!toDispatch && !refused.contains(id)) ids.add(id);
         }
-        Store.EventLocks locks = store.lockEvents(ids);
+        Store.EventLocks locks = inline ? store.tryLockEvents(ids) : store.lockEvents(ids);
         undo.afterwards(locks::release);
         Set<String> dispatched = store.dispatched(locks.taken());
         Set<String> seen = new HashSet<>();
         List<Decision> decisions = new ArrayList<>(events.size());
-        for (JsonNode event : events) {
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode event = events.get(i);
             String id = event.path("id").asText();
             String type = event.path("type").asText();
-            if (!seen.add(id) || dispatched.contains(id) || refused.contains(id)) {
+            if (matches.get(i) == null) {
+                decisions.add(new Decision.ToDispatch());
+            } else if (!seen.add(id) || dispatched.contains(id) || refused.contains(id)) {
                 LOG.info("Event {} ({}) was already dispatched; duplicate dropped", id, type);
                 decisions.add(new Decision.Duplicate());
             } else if (!locks.taken().contains(id)) {
                 LOG.debug("Event {} is being dispatched elsewhere; looking at it again in {} ms", id, recheckMillis);
-                decisions.add(new Decision.Busy(now + recheckMillis));
+                decisions.add(inline ? new Decision.ToDispatch() : new Decision.Busy(now + recheckMillis));
             } else {
-                decisions.add(fanOut(event, id, type, now, undo));
+                decisions.add(fanOut(event, id, type, matches.get(i), now, undo));
             }
         }
         return decisions;
@@ -121,9 +149,9 @@ public final class Dispatcher {
         refused.add(eventId);
     }
 
-    private Decision fanOut(JsonNode event, String id, String type, long now, BatchConsumer.Undo undo) throws SQLException {
+    private Decision fanOut(JsonNode event, String id, String type, List<Subscription> matched, long now, BatchConsumer.Undo undo)
+            throws SQLException {
         String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
-        List<Subscription> matched = subscriptions.match(type, event);
         Tracing.Trace trace = tracing.dispatched(new Tracing.Trace(event.path("traceparent").asText(null),
                 event.path("tracestate").asText(null)), id, type, matched.size());
         List<String> deliveries = new ArrayList<>(matched.size());

@@ -7,6 +7,7 @@ import dev.herald.event.CloudEvent;
 import dev.herald.event.EventFactory;
 import dev.herald.event.Json;
 import dev.herald.event.RejectedEventException;
+import dev.herald.ingress.HandOff;
 import dev.herald.ingress.RejectedInput;
 import dev.herald.metrics.HeraldMetrics;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /events}: one CloudEvent (structured {@code application/cloudevents+json}, or
  * {@code application/json} — structured, or binary mode with {@code ce-*} headers) or a batch
- * ({@code application/cloudevents-batch+json}). Answers 202 only once the events are committed to
- * {@code herald.events} (by the {@link GroupCommit}, with the other requests being served at the
- * same time); input that cannot become an event is answered 400 with the reason and kept
+ * ({@code application/cloudevents-batch+json}). Answers 202 only once the events are handed on
+ * ({@link HandOff}: dispatched, or for {@code herald.events}) and committed (by the
+ * {@link GroupCommit}, with the other requests being served at the same time); input that cannot become an event is answered 400 with the reason and kept
  * on {@code herald.rejected}, like every other ingress.
  */
 public final class IngestApi {
@@ -43,6 +44,7 @@ public final class IngestApi {
     private final EventFactory events;
     private final Publisher publisher;
     private final GroupCommit commits;
+    private final HandOff handOff;
     private final IdempotencyKeys idempotency;
     private final HeraldMetrics metrics;
     private final int maxEventBytes;
@@ -53,13 +55,15 @@ public final class IngestApi {
     /**
      * @param publisher for rejected input (kept on herald.rejected, best effort)
      * @param commits   for what a request is answered 202 for: its events (with a batch's rejected items), group-committed
+     * @param handOff   what its events become in that transaction (dispatched at once, or for herald.events)
      */
-    public IngestApi(Auth auth, EventFactory events, Publisher publisher, GroupCommit commits, IdempotencyKeys idempotency,
+    public IngestApi(Auth auth, EventFactory events, Publisher publisher, GroupCommit commits, HandOff handOff, IdempotencyKeys idempotency,
                      HeraldMetrics metrics, int maxEventBytes, int maxBatchBytes, int maxBatchEvents, long idempotencyWindowMillis) {
         this.auth = auth;
         this.events = events;
         this.publisher = publisher;
         this.commits = commits;
+        this.handOff = handOff;
         this.idempotency = idempotency;
         this.metrics = metrics;
         this.maxEventBytes = maxEventBytes;
@@ -149,7 +153,7 @@ public final class IngestApi {
             throw new HttpProblem(400, e.getMessage());
         }
         // On the broker's disk before the 202: committed with whatever other requests are being served now.
-        commits.send(List.of(toQueue(event)));
+        HandOff.send(handOff, List.of(event), List.of(), commits::send);
         metrics.accepted(event.source(), event.type());
         LOG.debug("Accepted event {} ({}) over HTTP from {}", event.id(), event.type(), caller);
         return new Answer(202, Json.string(Map.of("id", event.id(), "status", "accepted")));
@@ -170,7 +174,7 @@ public final class IngestApi {
             throw new HttpProblem(413, "the batch has " + array.size() + " events; the limit is " + maxBatchEvents
                     + " (herald.http.max-batch-events): send several smaller batches");
         }
-        List<Publisher.Outgoing> out = new ArrayList<>();
+        List<Publisher.Outgoing> rejects = new ArrayList<>();
         List<Map<String, Object>> results = new ArrayList<>();
         List<CloudEvent> accepted = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
@@ -189,19 +193,18 @@ public final class IngestApi {
                 Message m = new DefaultMessage(context);
                 m.setBody(itemBytes);
                 CloudEvent event = events.traced(events.toEvent(m));
-                out.add(toQueue(event));
                 accepted.add(event);
                 r.put("id", event.id());
                 r.put("status", 202);
             } catch (RejectedEventException e) {
-                out.add(rejected(itemBytes, "batch item " + i + ": " + e.getMessage(), Map.of()));
+                rejects.add(rejected(itemBytes, "batch item " + i + ": " + e.getMessage(), Map.of()));
                 r.put("status", 400);
                 r.put("detail", e.getMessage());
             }
             results.add(r);
         }
         // Accepted events and kept rejects in one transaction: all on the broker, or none.
-        commits.send(out);
+        HandOff.send(handOff, accepted, rejects, commits::send);
         for (CloudEvent e : accepted) metrics.accepted(e.source(), e.type());
         for (int i = 0; i < results.size() - accepted.size(); i++) metrics.rejected("http");
         int status = accepted.size() == results.size() ? 202 : accepted.isEmpty() ? 400 : 207;
@@ -223,11 +226,6 @@ public final class IngestApi {
         if (m.getHeader("ce-source") == null && m.getHeader("ce_source") == null) m.setHeader("ce-source", "herald:http:" + caller);
         m.setBody(body);
         return m;
-    }
-
-    private static Publisher.Outgoing toQueue(CloudEvent event) {
-        return new Publisher.Outgoing(BrokerDefaults.EVENTS, Json.string(event),
-                event.orderingkey() == null ? Map.of() : Map.of("JMSXGroupID", event.orderingkey()));
     }
 
     private static Publisher.Outgoing rejected(byte[] body, String reason, Map<String, String> ceAttributes) {

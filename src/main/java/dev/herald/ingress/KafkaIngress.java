@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka ingress route's one step: a poll's records (camel-kafka's batching mode hands them over
- * as a list of exchanges, one per record) become events on {@code herald.events} in <em>one</em> JMS
- * transaction, and only once that has committed are the offsets committed — synchronously, for
- * each partition the batch's last offset + 1.
+ * as a list of exchanges, one per record) become events, handed on ({@link HandOff}: dispatched, or
+ * for {@code herald.events}) in <em>one</em> JMS transaction, and only once that has committed are
+ * the offsets committed — synchronously, for each partition the batch's last offset + 1.
  *
  * <p>Each record is what {@code direct:herald-accept} would make of it: the same {@link EventFactory}
  * (ids from {@code ce_id} or from topic/partition/offset, the record key as ordering key, the
- * producer's {@code traceparent}), the same {@code JMSXGroupID}. A record that cannot become an
+ * producer's {@code traceparent}), the same hand-off. A record that cannot become an
  * event — larger than {@code herald.accept.max-event-bytes}, or refused by accept — goes to
  * {@code herald.rejected} as it came, with what {@code direct:herald-reject} gives it (reason, route,
  * id, source), in the same transaction; the rest of the poll goes on.
@@ -61,28 +61,27 @@ public final class KafkaIngress {
     private final RejectReason reasons;
     private final RejectedInput rejectedInput;
     private final Publisher publisher;
+    private final HandOff handOff;
     private final HeraldMetrics metrics;
     private volatile JmsBinding rejectedBinding;
 
     public KafkaIngress(EventFactory events, IngressLimit limit, RejectReason reasons, RejectedInput rejectedInput, Publisher publisher,
-                        HeraldMetrics metrics) {
+                        HandOff handOff, HeraldMetrics metrics) {
         this.events = events;
         this.limit = limit;
         this.reasons = reasons;
         this.rejectedInput = rejectedInput;
         this.publisher = publisher;
+        this.handOff = handOff;
         this.metrics = metrics;
     }
-
-    /** An accepted record: its message for herald.events and its event (for the metrics). */
-    private record Accepted(Publisher.Outgoing message, CloudEvent event) {}
 
     /** Camel entry point: the body is the batch, a list of one exchange per record. */
     public void handOff(Exchange batch) {
         List<Exchange> records = records(batch);
         if (records.isEmpty()) return;
         String route = batch.getFromRouteId();
-        List<Accepted> accepted = new ArrayList<>(records.size());
+        List<CloudEvent> accepted = new ArrayList<>(records.size());
         List<Exchange> rejected = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> next = new LinkedHashMap<>();
         Consumer<?, ?> consumer = null;
@@ -100,7 +99,7 @@ public final class KafkaIngress {
             try {
                 limit.check(record);
                 CloudEvent event = events.traced(events.toEvent(record.getMessage()));
-                accepted.add(new Accepted(toQueue(event), event));
+                accepted.add(event);
             } catch (RuntimeException e) {
                 if (!isBadInput(e)) throw e;
                 rejected.add(rejected(record, route, e));
@@ -111,21 +110,21 @@ public final class KafkaIngress {
         } catch (Exception e) {
             LOG.warn("Could not hand {} Kafka records off to the broker ({}); their offsets stay uncommitted and they will be read again",
                     records.size(), e.getMessage());
-            throw new IllegalStateException("the hand-off of a Kafka batch to " + BrokerDefaults.EVENTS + " failed", e);
+            throw new IllegalStateException("the hand-off of a Kafka batch to the broker failed", e);
         }
         metrics.ingestCommit("kafka");
         // Only now, with every event (and every rejected record) on the broker's disk.
         try {
             consumer.commitSync(next, Duration.ofMillis(commitTimeoutMs));
         } catch (KafkaException e) {
-            // The hand-off is done: failing the batch now would only put its events on herald.events a
-            // second time. The committed offsets stay where they were; the next batch's commit covers
+            // The hand-off is done: failing the batch now would only hand its events on a second
+            // time. The committed offsets stay where they were; the next batch's commit covers
             // these records, or - if the group moved the partitions meanwhile, the usual reason - their
             // new reader reads them again, and dispatch drops the copies (same ids).
             LOG.warn("Handed off {} Kafka records but could not commit their offsets {} ({}); they may be read again",
                     records.size(), next, e.toString());
         }
-        for (Accepted a : accepted) metrics.accepted(a.event().source(), a.event().type());
+        for (CloudEvent a : accepted) metrics.accepted(a.source(), a.type());
         for (Exchange r : rejected) {
             metrics.rejected(route);
             REJECTED.warn("Rejected a message from route {} (kept on herald.rejected): {}", route,
@@ -134,17 +133,15 @@ public final class KafkaIngress {
         LOG.debug("Handed off {} Kafka records ({} rejected), committed {}", records.size(), rejected.size(), next);
     }
 
-    /** Every event and every rejected record of the batch in one JMS transaction. */
-    private void handOff(Exchange batch, List<Accepted> accepted, List<Exchange> rejected) throws Exception {
-        List<Publisher.Outgoing> out = new ArrayList<>(accepted.size());
-        for (Accepted a : accepted) out.add(a.message());
+    /** Every event (dispatched at once, or for herald.events) and every rejected record of the batch in one JMS transaction. */
+    private void handOff(Exchange batch, List<CloudEvent> accepted, List<Exchange> rejected) throws Exception {
         JmsBinding binding = rejected.isEmpty() ? null : rejectedBinding(batch);
-        publisher.send(out, rejected.isEmpty() ? null : session -> {
+        HandOff.send(handOff, accepted, List.of(), out -> publisher.send(out, rejected.isEmpty() ? null : session -> {
             try (MessageProducer p = session.createProducer(session.createQueue(BrokerDefaults.REJECTED))) {
                 // The same JMS message the reject route's `to: jms:queue:herald.rejected` makes of the record.
                 for (Exchange r : rejected) p.send(binding.makeJmsMessage(r, session));
             }
-        });
+        }));
     }
 
     /**
@@ -169,14 +166,6 @@ public final class KafkaIngress {
             }
         }
         return false;
-    }
-
-    /** As the accept route sends an event: its id, and JMSXGroupID = the ordering key (one key's events to dispatch in order). */
-    static Publisher.Outgoing toQueue(CloudEvent event) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("herald_event_id", event.id());
-        if (event.orderingkey() != null) properties.put("JMSXGroupID", event.orderingkey());
-        return new Publisher.Outgoing(BrokerDefaults.EVENTS, Json.string(event), properties);
     }
 
     private JmsBinding rejectedBinding(Exchange batch) {

@@ -108,6 +108,21 @@ public final class Store implements AutoCloseable {
         return postgres() ? advisoryLocks(ids) : localLocks(ids);
     }
 
+    /**
+     * As {@link #lockEvents}, but never waits for a lock connection either: when PostgreSQL's lock
+     * pool has none free, nothing is taken (the caller then leaves the events to dispatch). For
+     * ingress threads, which hold their locks until their transaction is over.
+     */
+    public EventLocks tryLockEvents(Collection<String> eventIds) throws SQLException {
+        Set<String> ids = new LinkedHashSet<>(eventIds);
+        if (!postgres()) return localLocks(ids);
+        var pool = lockPool().getHikariPoolMXBean();
+        if (pool != null && pool.getIdleConnections() == 0 && pool.getTotalConnections() >= lockPool.getMaximumPoolSize()) {
+            return localLocks(Set.of());
+        }
+        return advisoryLocks(ids);
+    }
+
     private EventLocks localLocks(Set<String> ids) {
         Object owner = new Object();
         Set<String> taken = new HashSet<>();

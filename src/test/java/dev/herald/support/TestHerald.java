@@ -249,6 +249,13 @@ public final class TestHerald implements AutoCloseable {
         }
     }
 
+    /** A statement on the store, such as a DDL change that makes it fail for a while. */
+    public void execute(String sql) throws Exception {
+        try (var c = DriverManager.getConnection(storeUrl()); var st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -1,0 +1,193 @@
+package dev.herald.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.broker.BatchConsumer;
+import dev.herald.broker.BrokerDefaults;
+import dev.herald.broker.BrokerErrors;
+import dev.herald.broker.Publisher;
+import dev.herald.event.CloudEvent;
+import dev.herald.event.Json;
+import dev.herald.ingress.HandOff;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.JmsException;
+import org.springframework.jms.connection.ConnectionFactoryUtils;
+import org.springframework.jms.core.JmsTemplate;
+
+/**
+ * Dispatch inside the ingress's transaction: an accepted event is matched and its deliveries and
+ * {@code dispatched} record are sent with the same commit that acknowledges its source, instead of
+ * going through {@code herald.events} and a second commit first. What only the dispatch consumer
+ * can do - give an ordered delivery its lane place in accept order, look again at a copy being
+ * dispatched elsewhere, sort out a redelivered source message - still goes through
+ * {@code herald.events} ({@link Dispatcher.Decision.ToDispatch}).
+ *
+ * <p>Copies are caught as in dispatch (docs/architecture.md, <em>Copies of an event</em>): the
+ * transaction holds its events' ids until it is over, the store's {@code events} rows, and the
+ * {@code dispatched} record's duplicate id, which makes the broker refuse a second fan-out. Kafka and
+ * HTTP commit their own transaction, so they let the ids go right after it ({@link HandOff#send}).
+ * A JMS ingress route's transaction is committed by Spring's listener container after the route
+ * has finished, with no hook after the commit: the ids are let go when the same thread takes its
+ * next message (its commit has returned by then), or by {@link #sweep} once they have been held a
+ * second, whichever comes first.
+ */
+public final class InlineDispatch implements HandOff {
+
+    private final Dispatcher dispatcher;
+    private final ConnectionFactory connections;
+    private final JmsTemplate jms;
+    private static final Logger LOG = LoggerFactory.getLogger(InlineDispatch.class);
+    private static final long STORE_RETRY_MILLIS = 5_000;
+
+    private final HeldIds held = new HeldIds();
+    private final boolean enabled;
+    private volatile long storeAwayUntil;
+
+    /**
+     * @param connections the JMS component's connection factory: the one ingress routes' transactions are bound to
+     * @param enabled false: every event goes through {@code herald.events}, as before ({@code herald.dispatch.inline})
+     */
+    public InlineDispatch(Dispatcher dispatcher, ConnectionFactory connections, boolean enabled) {
+        this.dispatcher = dispatcher;
+        this.enabled = enabled;
+        this.connections = connections;
+        this.jms = new JmsTemplate(connections);
+        this.jms.setSessionTransacted(true);
+    }
+
+    @Override
+    public Prepared prepare(List<CloudEvent> events) throws Exception {
+        if (!enabled) return HandOff.viaDispatch().prepare(events);
+        List<JsonNode> trees = new ArrayList<>(events.size());
+        for (CloudEvent e : events) trees.add(Json.MAPPER.valueToTree(e));
+        return prepareTrees(trees);
+    }
+
+    private Prepared prepareTrees(List<JsonNode> events) throws Exception {
+        long now = System.currentTimeMillis();
+        if (now < storeAwayUntil) return fixed(allToDispatch(events));
+        BatchConsumer.Undo undo = new BatchConsumer.Undo();
+        List<Dispatcher.Decision> decisions;
+        try {
+            decisions = dispatcher.dispatchInline(events, now, undo);
+        } catch (SQLException e) {
+            // Without the store no copy can be ruled out: the events wait on herald.events, as they did
+            // before inline dispatch, and the ingress goes on accepting. Tried again after a pause, not per event.
+            undo.rolledBack();
+            storeAwayUntil = now + STORE_RETRY_MILLIS;
+            LOG.warn("The store is not answering ({}); accepted events go to {} for dispatch until it does (looked at again in {} s)",
+                    e.getMessage(), BrokerDefaults.EVENTS, STORE_RETRY_MILLIS / 1000);
+            return fixed(allToDispatch(events));
+        }
+        List<Publisher.Outgoing> out = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            Dispatcher.Decision d = decisions.get(i);
+            if (d instanceof Dispatcher.Decision.Fanout f) {
+                for (String delivery : f.deliveries()) out.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, delivery));
+                out.add(new Publisher.Outgoing(BrokerDefaults.LOG, f.logRecord(), Map.of(DispatchConsumer.DUPLICATE_ID, f.eventId())));
+            } else if (d instanceof Dispatcher.Decision.ToDispatch) {
+                out.add(toDispatch(events.get(i)));
+            }
+        }
+        return new Prepared() {
+            @Override
+            public List<Publisher.Outgoing> messages() {
+                return out;
+            }
+
+            @Override
+            public void over() {
+                undo.committed();
+            }
+        };
+    }
+
+    /**
+     * Camel entry point, the accept route's last step: the body is the accepted event (JSON, as
+     * {@code eventFactory.accept} leaves it). Sends its hand-off on the route's transacted session,
+     * so it commits with the source message's acknowledgement; a route with no JMS transaction of its
+     * own (a Kafka record at a time) gets one here, committed before this returns.
+     */
+    public void accept(Exchange exchange) throws Exception {
+        held.releaseMine(); // this thread's previous transaction is over: Spring commits before the next receive
+        JsonNode event = Json.MAPPER.readTree(exchange.getMessage().getBody(byte[].class));
+        List<Publisher.Outgoing> viaDispatch = List.of(toDispatch(event));
+        // A source message the broker redelivers may have been fanned out by a commit whose answer was lost:
+        // the dispatch consumer sorts that out (and remembers a copy the broker refused).
+        Prepared prepared = !enabled || redelivered(exchange) ? fixed(viaDispatch) : prepareTrees(List.of(event));
+        boolean bound;
+        try {
+            bound = jms.execute(session -> {
+                boolean routeTransaction = ConnectionFactoryUtils.isSessionTransactional(session, connections);
+                send(session, prepared.messages());
+                if (!routeTransaction) session.commit();
+                return routeTransaction;
+            }, true);
+        } catch (JmsException e) {
+            prepared.over();
+            if (!(e.getCause() instanceof JMSException j) || !BrokerErrors.isDuplicate(j)) throw e;
+            // Refused as a copy (only a transaction of its own commits here): dispatch drops it.
+            jms.execute(session -> {
+                send(session, viaDispatch);
+                session.commit();
+                return null;
+            }, true);
+            return;
+        }
+        if (bound) held.hold(prepared::over);
+        else prepared.over();
+    }
+
+    private static List<Publisher.Outgoing> allToDispatch(List<JsonNode> events) {
+        List<Publisher.Outgoing> out = new ArrayList<>(events.size());
+        for (JsonNode e : events) out.add(toDispatch(e));
+        return out;
+    }
+
+    private static Publisher.Outgoing toDispatch(JsonNode event) {
+        return HandOff.toDispatch(event.path("id").asText(), event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null,
+                Json.string(event));
+    }
+
+    private static Prepared fixed(List<Publisher.Outgoing> messages) {
+        return new Prepared() {
+            @Override
+            public List<Publisher.Outgoing> messages() {
+                return messages;
+            }
+
+            @Override
+            public void over() {}
+        };
+    }
+
+    /** Lets go of ids held longer than {@code olderThanMillis} by threads that have taken no message since (a housekeeping job). */
+    public void sweep(long olderThanMillis) {
+        held.sweep(olderThanMillis);
+    }
+
+    private static void send(Session session, List<Publisher.Outgoing> messages) throws JMSException {
+        try (MessageProducer producer = session.createProducer(null)) {
+            for (Publisher.Outgoing o : messages) {
+                TextMessage m = session.createTextMessage(o.body());
+                for (var p : o.properties().entrySet()) m.setStringProperty(p.getKey(), p.getValue());
+                producer.send(session.createQueue(o.queue()), m);
+            }
+        }
+    }
+
+    private static boolean redelivered(Exchange exchange) throws JMSException {
+        return exchange.getMessage() instanceof JmsMessage m && m.getJmsMessage() != null && m.getJmsMessage().getJMSRedelivered();
+    }
+}
