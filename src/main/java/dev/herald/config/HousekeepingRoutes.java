@@ -8,7 +8,8 @@ import org.apache.camel.builder.RouteBuilder;
  * Herald's periodic work as Camel routes on the scheduler component, so Camel's tooling lists them,
  * their failures reach the error handler and the logs, and shutdown stops them with the other
  * routes before the broker and the store go: re-reading subscription state, reloading an edited
- * subscriptions file, waking stranded ordering-lane heads, forgetting expired idempotency keys.
+ * subscriptions file, waking stranded ordering-lane heads, forgetting expired idempotency keys,
+ * letting go of event ids that idle JMS ingress threads still hold.
  */
 final class HousekeepingRoutes extends RouteBuilder {
 

@@ -38,18 +38,18 @@ import org.springframework.jms.core.JmsTemplate;
  * {@code dispatched} record's duplicate id, which makes the broker refuse a second fan-out. Kafka and
  * HTTP commit their own transaction, so they let the ids go right after it ({@link HandOff#send}).
  * A JMS ingress route's transaction is committed by Spring's listener container after the route
- * has finished, with no hook after the commit: the ids are let go when the same thread takes its
- * next message (its commit has returned by then), or by {@link #sweep} once they have been held a
- * second, whichever comes first.
+ * has finished, with no hook after the commit: the ids are let go when the same thread starts on
+ * another message (its commit has returned by then), or by {@link #sweep} once they have been held
+ * a second, whichever comes first ({@link HeldIds}).
  */
 public final class InlineDispatch implements HandOff {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InlineDispatch.class);
+    private static final long STORE_RETRY_MILLIS = 5_000;
 
     private final Dispatcher dispatcher;
     private final ConnectionFactory connections;
     private final JmsTemplate jms;
-    private static final Logger LOG = LoggerFactory.getLogger(InlineDispatch.class);
-    private static final long STORE_RETRY_MILLIS = 5_000;
-
     private final HeldIds held = new HeldIds();
     private final boolean enabled;
     private volatile long storeAwayUntil;
@@ -120,7 +120,8 @@ public final class InlineDispatch implements HandOff {
      * own (a Kafka record at a time) gets one here, committed before this returns.
      */
     public void accept(Exchange exchange) throws Exception {
-        held.releaseMine(); // this thread's previous transaction is over: Spring commits before the next receive
+        // Another source message on this thread: the previous one's transaction is over (Spring commits before the next receive).
+        held.working(source(exchange));
         JsonNode event = Json.MAPPER.readTree(exchange.getMessage().getBody(byte[].class));
         List<Publisher.Outgoing> viaDispatch = List.of(toDispatch(event));
         // A source message the broker redelivers may have been fanned out by a commit whose answer was lost:
@@ -185,6 +186,15 @@ public final class InlineDispatch implements HandOff {
                 producer.send(session.createQueue(o.queue()), m);
             }
         }
+    }
+
+    /** The source message's identity: a split's parts share the consumed JMS message. */
+    private static Object source(Exchange exchange) throws JMSException {
+        if (exchange.getMessage() instanceof JmsMessage m && m.getJmsMessage() != null) {
+            String id = m.getJmsMessage().getJMSMessageID();
+            if (id != null) return id;
+        }
+        return exchange.getExchangeId();
     }
 
     private static boolean redelivered(Exchange exchange) throws JMSException {
