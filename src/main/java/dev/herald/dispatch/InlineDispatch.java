@@ -76,7 +76,7 @@ public final class InlineDispatch implements HandOff {
 
     private Prepared prepareTrees(List<JsonNode> events) throws Exception {
         long now = System.currentTimeMillis();
-        if (now < storeAwayUntil) return fixed(allToDispatch(events));
+        if (now < storeAwayUntil) return Prepared.of(allToDispatch(events));
         BatchConsumer.Undo undo = new BatchConsumer.Undo();
         List<Dispatcher.Decision> decisions;
         try {
@@ -88,7 +88,7 @@ public final class InlineDispatch implements HandOff {
             storeAwayUntil = now + STORE_RETRY_MILLIS;
             LOG.warn("The store is not answering ({}); accepted events go to {} for dispatch until it does (looked at again in {} s)",
                     e.getMessage(), BrokerDefaults.EVENTS, STORE_RETRY_MILLIS / 1000);
-            return fixed(allToDispatch(events));
+            return Prepared.of(allToDispatch(events));
         }
         List<Publisher.Outgoing> out = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -126,7 +126,7 @@ public final class InlineDispatch implements HandOff {
         List<Publisher.Outgoing> viaDispatch = List.of(toDispatch(event));
         // A source message the broker redelivers may have been fanned out by a commit whose answer was lost:
         // the dispatch consumer sorts that out (and remembers a copy the broker refused).
-        Prepared prepared = !enabled || redelivered(exchange) ? fixed(viaDispatch) : prepareTrees(List.of(event));
+        Prepared prepared = !enabled || redelivered(exchange) ? Prepared.of(viaDispatch) : prepareTrees(List.of(event));
         boolean bound;
         try {
             bound = jms.execute(session -> {
@@ -159,18 +159,6 @@ public final class InlineDispatch implements HandOff {
     private static Publisher.Outgoing toDispatch(JsonNode event) {
         return HandOff.toDispatch(event.path("id").asText(), event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null,
                 Json.string(event));
-    }
-
-    private static Prepared fixed(List<Publisher.Outgoing> messages) {
-        return new Prepared() {
-            @Override
-            public List<Publisher.Outgoing> messages() {
-                return messages;
-            }
-
-            @Override
-            public void over() {}
-        };
     }
 
     /** Lets go of ids held longer than {@code olderThanMillis} by threads that have taken no message since (a housekeeping job). */

@@ -27,6 +27,19 @@ public interface HandOff {
 
         /** The transaction is over: lets go of the event ids it held. Never throws. */
         void over();
+
+        /** Messages that hold nothing. */
+        static Prepared of(List<Publisher.Outgoing> messages) {
+            return new Prepared() {
+                @Override
+                public List<Publisher.Outgoing> messages() {
+                    return messages;
+                }
+
+                @Override
+                public void over() {}
+            };
+        }
     }
 
     /** Sends messages in one transaction (a {@link Publisher}, a group commit). */
@@ -76,15 +89,7 @@ public interface HandOff {
         return events -> {
             List<Publisher.Outgoing> out = new ArrayList<>(events.size());
             for (CloudEvent e : events) out.add(toDispatch(e));
-            return new Prepared() {
-                @Override
-                public List<Publisher.Outgoing> messages() {
-                    return out;
-                }
-
-                @Override
-                public void over() {}
-            };
+            return Prepared.of(out);
         };
     }
 }
