@@ -34,6 +34,17 @@ public final class Publisher {
         void run(Session session) throws JMSException;
     }
 
+    /** Sends the messages on a session someone else commits (a route's transacted session, say). */
+    public static void sendOn(Session session, List<Outgoing> messages) throws JMSException {
+        try (MessageProducer producer = session.createProducer(null)) {
+            for (Outgoing o : messages) {
+                TextMessage m = session.createTextMessage(o.body());
+                for (var e : o.properties().entrySet()) m.setStringProperty(e.getKey(), e.getValue());
+                producer.send(session.createQueue(o.queue()), m);
+            }
+        }
+    }
+
     public void send(List<Outgoing> messages) throws JMSException {
         if (messages.isEmpty()) return;
         send(messages, null);
@@ -47,13 +58,7 @@ public final class Publisher {
                     c.start(); // to receive
                     also.run(s);
                 }
-                for (Outgoing o : messages) {
-                    try (MessageProducer p = s.createProducer(s.createQueue(o.queue()))) {
-                        TextMessage m = s.createTextMessage(o.body());
-                        for (var e : o.properties().entrySet()) m.setStringProperty(e.getKey(), e.getValue());
-                        p.send(m);
-                    }
-                }
+                sendOn(s, messages);
                 s.commit();
             } catch (JMSException | RuntimeException e) {
                 s.rollback();

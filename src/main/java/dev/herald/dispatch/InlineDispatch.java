@@ -10,9 +10,7 @@ import dev.herald.event.Json;
 import dev.herald.ingress.HandOff;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,8 +120,10 @@ public final class InlineDispatch implements HandOff {
     public void accept(Exchange exchange) throws Exception {
         // Another source message on this thread: the previous one's transaction is over (Spring commits before the next receive).
         held.working(source(exchange));
-        JsonNode event = Json.MAPPER.readTree(exchange.getMessage().getBody(byte[].class));
-        List<Publisher.Outgoing> viaDispatch = List.of(toDispatch(event));
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        JsonNode event = Json.MAPPER.readTree(body);
+        // The event as accept wrote it, for herald.events if it goes there (not serialised again).
+        List<Publisher.Outgoing> viaDispatch = List.of(toDispatch(event, new String(body, StandardCharsets.UTF_8)));
         // A source message the broker redelivers may have been fanned out by a commit whose answer was lost:
         // the dispatch consumer sorts that out (and remembers a copy the broker refused).
         Prepared prepared = !enabled || redelivered(exchange) ? Prepared.of(viaDispatch) : prepareTrees(List.of(event));
@@ -131,7 +131,7 @@ public final class InlineDispatch implements HandOff {
         try {
             bound = jms.execute(session -> {
                 boolean routeTransaction = ConnectionFactoryUtils.isSessionTransactional(session, connections);
-                send(session, prepared.messages());
+                Publisher.sendOn(session, prepared.messages());
                 if (!routeTransaction) session.commit();
                 return routeTransaction;
             }, true);
@@ -140,7 +140,7 @@ public final class InlineDispatch implements HandOff {
             if (!(e.getCause() instanceof JMSException j) || !BrokerErrors.isDuplicate(j)) throw e;
             // Refused as a copy (only a transaction of its own commits here): dispatch drops it.
             jms.execute(session -> {
-                send(session, viaDispatch);
+                Publisher.sendOn(session, viaDispatch);
                 session.commit();
                 return null;
             }, true);
@@ -157,23 +157,17 @@ public final class InlineDispatch implements HandOff {
     }
 
     private static Publisher.Outgoing toDispatch(JsonNode event) {
-        return HandOff.toDispatch(event.path("id").asText(), event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null,
-                Json.string(event));
+        return toDispatch(event, Json.string(event));
+    }
+
+    /** @param json the event's text */
+    private static Publisher.Outgoing toDispatch(JsonNode event, String json) {
+        return HandOff.toDispatch(event.path("id").asText(), event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null, json);
     }
 
     /** Lets go of ids held longer than {@code olderThanMillis} by threads that have taken no message since (a housekeeping job). */
     public void sweep(long olderThanMillis) {
         held.sweep(olderThanMillis);
-    }
-
-    private static void send(Session session, List<Publisher.Outgoing> messages) throws JMSException {
-        try (MessageProducer producer = session.createProducer(null)) {
-            for (Publisher.Outgoing o : messages) {
-                TextMessage m = session.createTextMessage(o.body());
-                for (var p : o.properties().entrySet()) m.setStringProperty(p.getKey(), p.getValue());
-                producer.send(session.createQueue(o.queue()), m);
-            }
-        }
     }
 
     /** The source message's identity: a split's parts share the consumed JMS message. */
