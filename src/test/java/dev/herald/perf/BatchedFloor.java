@@ -1,6 +1,5 @@
 package dev.herald.perf;
 
-import dev.herald.channel.WebhookSigner;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -12,19 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
-import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The best at-least-once webhook sender one would hand-write on the same broker: a few threads,
@@ -40,7 +26,7 @@ import org.apache.hc.core5.util.Timeout;
 final class BatchedFloor implements AutoCloseable {
 
     private final List<Thread> threads = new ArrayList<>();
-    private final CloseableHttpAsyncClient http;
+    private final AsyncPoster http;
     private final ActiveMQConnectionFactory cf;
     private volatile boolean running = true;
 
@@ -51,17 +37,7 @@ final class BatchedFloor implements AutoCloseable {
      */
     BatchedFloor(String brokerUrl, String queue, String target, int consumers, int batch, int connections) {
         cf = new ActiveMQConnectionFactory(brokerUrl);
-        http = HttpAsyncClients.custom()
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
-                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(connections).setMaxConnPerRoute(connections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5)).build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.ofSeconds(30))
-                        .setResponseTimeout(Timeout.ofSeconds(30)).build())
-                .build();
-        http.start();
-        List<byte[]> keys = List.of(WebhookSigner.decodeSecret(WebhookSigner.newSecret()));
+        http = new AsyncPoster(connections);
         for (int t = 0; t < consumers; t++) {
             Thread th = new Thread(() -> {
                 try (Connection c = cf.createConnection(); Session s = c.createSession(true, Session.SESSION_TRANSACTED)) {
@@ -74,7 +50,8 @@ final class BatchedFloor implements AutoCloseable {
                         answers.clear();
                         // This one and whatever else is already here, up to the batch size; no waiting to fill it.
                         do {
-                            answers.add(post(target, m.getBody(String.class).getBytes(StandardCharsets.UTF_8), keys));
+                            byte[] body = m.getBody(String.class).getBytes(StandardCharsets.UTF_8);
+                            answers.add(http.post(target, "msg_" + UUID.randomUUID(), body));
                         } while (answers.size() < batch && (m = consumer.receiveNoWait()) != null);
                         boolean ok = true;
                         for (CompletableFuture<Integer> a : answers) {
@@ -96,41 +73,11 @@ final class BatchedFloor implements AutoCloseable {
         }
     }
 
-    /** Signs and sends one body; the future holds the status code (or the failure). */
-    private CompletableFuture<Integer> post(String target, byte[] body, List<byte[]> keys) {
-        String id = "msg_" + UUID.randomUUID();
-        long ts = System.currentTimeMillis() / 1000;
-        SimpleHttpRequest request = SimpleRequestBuilder.post(target)
-                .setHeader("webhook-id", id)
-                .setHeader("webhook-timestamp", Long.toString(ts))
-                .setHeader("webhook-signature", WebhookSigner.sign(id, ts, body, keys))
-                .setBody(body, ContentType.APPLICATION_JSON)
-                .build();
-        CompletableFuture<Integer> answer = new CompletableFuture<>();
-        http.execute(request, new FutureCallback<SimpleHttpResponse>() {
-            @Override
-            public void completed(SimpleHttpResponse r) {
-                answer.complete(r.getCode());
-            }
-
-            @Override
-            public void failed(Exception e) {
-                answer.completeExceptionally(e);
-            }
-
-            @Override
-            public void cancelled() {
-                answer.cancel(false);
-            }
-        });
-        return answer;
-    }
-
     @Override
     public void close() throws Exception {
         running = false;
         for (Thread t : threads) t.join(5000);
-        http.close(CloseMode.GRACEFUL);
+        http.close();
         cf.close();
     }
 }

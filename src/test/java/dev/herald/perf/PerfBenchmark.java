@@ -25,27 +25,29 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
- * Herald against two hand-written senders, in one run on one machine (bench/perf.sh). Starts Herald
+ * Herald against three hand-written senders, in one run on one machine (bench/perf.sh). Starts Herald
  * (embedded Artemis with its persistent journal, the H2 store, signed webhooks) and a fast loopback
  * receiver; checks the receiver's own capacity; then drives, each after the same warm-up, the naive
  * baseline ({@link Baseline}: one message per transaction), the batched floor ({@link BatchedFloor}:
- * up to 256 per transaction, POSTed concurrently) and Herald with open-loop Poisson arrivals of 1 KB
+ * up to 256 per transaction, POSTed concurrently), the pipeline floor ({@link PipelineFloor}: Herald's
+ * durable work per event, hand-written and batched) and Herald with open-loop Poisson arrivals of 1 KB
  * JSON events into JMS at increasing rates, until one is no longer sustained; then sends the same
  * events to Herald through Kafka and {@code POST /events}; then fans one event out to 10 (and 1,000)
  * subscriptions. Writes target/perf/results.csv and target/perf/latency.png. Not a test: it asserts
  * nothing.
  *
  * <p>A step is sustained when everything was delivered, the last delivery came within 1 s of the
- * schedule's end (when the last event was due, not when the generator got round to sending it), and
+ * schedule's end (when the last event was due, not when the generator got round to sending it),
  * the generator itself kept to the schedule: no send more than {@code -Dperf.generator-bound-ms}
- * (200) late. Each step also says how much of it the JIT compiler, GC and the JVM as a whole took.
+ * (200) late, and the store's log (Herald's attempt log, the pipeline floor's) caught up within 5 s
+ * of the step's end. Each step also says how much of it the JIT compiler, GC and the JVM as a whole took.
  *
  * <p>Usage: {@code PerfBenchmark short|full|profile}. Short (CI) runs two JMS rates per system and one
  * rate per other source, two seconds each, with no warm-up, and judges nothing; profile runs Herald
  * alone at {@code -Dperf.rate} for 30 s (bench/profile.sh). Experiments: {@code -Dperf.lambdas=500,1000}
  * replaces the JMS steps, {@code -Dperf.systems=baseline,floor} runs only some of baseline, floor,
- * herald, kafka, http, fanout; {@code -Dperf.floor.consumers}, {@code .batch}, {@code .connections} shape
- * the floor.
+ * pipeline, herald, kafka, http, fanout; {@code -Dperf.floor.consumers}, {@code .batch}, {@code .connections} shape
+ * the floor, {@code -Dperf.pipeline.threads} the pipeline floor.
  */
 public final class PerfBenchmark {
 
@@ -58,6 +60,11 @@ public final class PerfBenchmark {
     static final long GENERATOR_BOUND_NS = Long.getLong("perf.generator-bound-ms", 200) * 1_000_000L;
     /** The last delivery may come this long after the last event was due. */
     static final long LAST_DELIVERY_BOUND_NS = 1_000_000_000L;
+    /**
+     * The store's log may lag the deliveries, never lose them; but a log that needs more than this
+     * to catch up after a 10 s step is falling behind the rate, which is then not sustained.
+     */
+    static final double LOG_CATCH_UP_BOUND_S = 5;
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "short";
@@ -71,7 +78,7 @@ public final class PerfBenchmark {
         // The same warm-up before each system's steps: on 2 cores the JIT takes a core for the first minute.
         int warmUpSeconds = full ? Integer.getInteger("perf.warm-up-seconds", 25) : 0;
         double warmUpRate = Integer.getInteger("perf.warm-up-rate", 500);
-        List<String> systems = List.of(System.getProperty("perf.systems", "baseline,floor,herald,kafka,http,fanout").split(","));
+        List<String> systems = List.of(System.getProperty("perf.systems", "baseline,floor,pipeline,herald,kafka,http,fanout").split(","));
         Path out = Path.of("target/perf");
         Files.createDirectories(out);
         Path dir = Files.createTempDirectory("herald-perf");
@@ -80,8 +87,9 @@ public final class PerfBenchmark {
                         ? String.format("a %d s warm-up at %.0f ev/s before each system's steps", warmUpSeconds, warmUpRate)
                         : "no warm-up");
         if (judge) {
-            System.out.printf("sustained: all delivered, the last within %.0f s of the schedule's end, no send more than %d ms late%n",
-                    LAST_DELIVERY_BOUND_NS / 1e9, GENERATOR_BOUND_NS / 1_000_000);
+            System.out.printf("sustained: all delivered, the last within %.0f s of the schedule's end, no send more than %d ms late,"
+                    + " the store log caught up within %.0f s%n", LAST_DELIVERY_BOUND_NS / 1e9, GENERATOR_BOUND_NS / 1_000_000,
+                    LOG_CATCH_UP_BOUND_S);
         } else {
             System.out.println("short: numbers only, nothing judged");
         }
@@ -129,19 +137,32 @@ public final class PerfBenchmark {
                     steps.put("floor", run(receiver, queue, "floor", lambdas, seconds, judge));
                 }
             }
+            if (systems.contains("pipeline")) {
+                int threads = Integer.getInteger("perf.pipeline.threads", 2);
+                System.out.printf("pipeline floor: %d threads per stage, up to 256 messages per transaction, 64 connections%n", threads);
+                try (PipelineFloor floor = new PipelineFloor(ownBroker, "bench.pipeline", receiver.url("/pipeline"), dir, threads, 256, 64)) {
+                    pipelineLog = floor.logQueue();
+                    Callable<PoissonLoad.Source> queue = () -> PoissonLoad.jms(ownBroker, "bench.pipeline");
+                    warmUp(receiver, queue, "pipeline", warmUpRate, warmUpSeconds);
+                    steps.put("pipeline", run(receiver, queue, "pipeline", lambdas, seconds, judge));
+                }
+            }
             if (systems.contains("herald")) {
                 warmUp(receiver, jms, "herald", warmUpRate, warmUpSeconds);
                 steps.put("herald", run(receiver, jms, "herald", lambdas, seconds, judge));
             }
             // The same events into Herald's other ingresses: Kafka (structured CloudEvents) and POST /events.
-            double[] sourceLambdas = full ? new double[] {250, 1000} : new double[] {50};
+            double[] sourceLambdas = full ? new double[] {250, 1000, 2000} : new double[] {50};
+            // Each ingress gets the warm-up too: its own code is still cold after the JMS steps.
             if (kafkaToo) {
-                steps.put("herald-kafka", run(receiver, () -> PoissonLoad.kafka(kafka.bootstrap(), "platform.events"), "herald-kafka",
-                        sourceLambdas, seconds, judge));
+                Callable<PoissonLoad.Source> topic = () -> PoissonLoad.kafka(kafka.bootstrap(), "platform.events");
+                warmUp(receiver, topic, "herald-kafka", warmUpRate, warmUpSeconds);
+                steps.put("herald-kafka", run(receiver, topic, "herald-kafka", sourceLambdas, seconds, judge));
             }
             if (systems.contains("http")) {
-                steps.put("herald-http", run(receiver, () -> PoissonLoad.http("http://127.0.0.1:" + httpPort + "/events"),
-                        "herald-http", sourceLambdas, seconds, judge));
+                Callable<PoissonLoad.Source> ingest = () -> PoissonLoad.http("http://127.0.0.1:" + httpPort + "/events");
+                warmUp(receiver, ingest, "herald-http", warmUpRate, warmUpSeconds);
+                steps.put("herald-http", run(receiver, ingest, "herald-http", sourceLambdas, seconds, judge));
             }
             List<String> fanOut = new ArrayList<>();
             if (systems.contains("fanout")) {
@@ -150,15 +171,17 @@ public final class PerfBenchmark {
             herald.stop();
             BrokerProbe.delete(dir);
 
-            Sustained best = new Sustained(best(steps.get("baseline")), best(steps.get("floor")), best(steps.get("herald")));
+            Sustained best = new Sustained(best(steps.get("baseline")), best(steps.get("floor")), best(steps.get("pipeline")),
+                    best(steps.get("herald")));
             Files.write(out.resolve("results.csv"), csv(steps, judge ? best : null));
             Files.write(out.resolve("fanout.txt"), fanOut);
             Plot.latency(out.resolve("latency.png"), steps);
             if (judge) {
-                System.out.printf("sustained deliveries: baseline %s, floor %s, herald %s; herald/baseline %s, herald/floor %s%n",
+                System.out.printf("sustained deliveries: baseline %s, floor %s, pipeline floor %s, herald %s;"
+                                + " herald/baseline %s, herald/floor %s, herald/pipeline floor %s%n",
                         rate(best.baseline(), steps.get("baseline"), lambdas), rate(best.floor(), steps.get("floor"), lambdas),
-                        rate(best.herald(), steps.get("herald"), lambdas), share(best.herald(), best.baseline()),
-                        share(best.herald(), best.floor()));
+                        rate(best.pipeline(), steps.get("pipeline"), lambdas), rate(best.herald(), steps.get("herald"), lambdas),
+                        share(best.herald(), best.baseline()), share(best.herald(), best.floor()), share(best.herald(), best.pipeline()));
                 for (String source : List.of("herald-kafka", "herald-http")) {
                     if (steps.containsKey(source)) {
                         System.out.printf("sustained deliveries through %s: %s%n", source.substring(7),
@@ -177,8 +200,8 @@ public final class PerfBenchmark {
         System.exit(0);
     }
 
-    /** The best sustained deliveries/s of the three JMS systems (0: none sustained, or not run). */
-    record Sustained(double baseline, double floor, double herald) {}
+    /** The best sustained deliveries/s of the JMS systems (0: none sustained, or not run). */
+    record Sustained(double baseline, double floor, double pipeline, double herald) {}
 
     /** A best sustained rate as printed: "≥" when the system kept up with the highest step offered (its limit lies beyond). */
     private static String rate(double best, List<Step> steps, double[] lambdas) {
@@ -196,20 +219,20 @@ public final class PerfBenchmark {
     private static List<String> csv(Map<String, List<Step>> steps, Sustained best) {
         List<String> csv = new ArrayList<>(List.of("system,lambda,sent,delivered,achieved_per_s,p50_ms,p99_ms,p999_ms,sustained,"
                 + "store_backlog,store_catch_up_s,last_after_schedule_s,gen_lag_max_ms,gen_lag_p99_ms,gen_late_sends,jit_s,jit_cpu_s,gc_s,"
-                + "cpu_s,step_s,share_of_baseline,share_of_floor"));
+                + "cpu_s,step_s,share_of_baseline,share_of_floor,share_of_pipeline_floor"));
         steps.values().forEach(list -> list.forEach(s -> csv.add(String.format(
-                "%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s,%d,%.1f,%.3f,%.1f,%.1f,%d,%.2f,%.2f,%.2f,%.2f,%.1f,,",
+                "%s,%.0f,%d,%d,%.1f,%.2f,%.2f,%.2f,%s,%d,%.1f,%.3f,%.1f,%.1f,%d,%.2f,%.2f,%.2f,%.2f,%.1f,,,",
                 s.system(), s.lambda(), s.sent(), s.delivered(), s.achieved(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
                 s.judged() ? Boolean.toString(s.sustained()) : "", s.storeBacklog(), s.storeCatchUpS(), s.lastAfterScheduleS(),
                 s.genMaxLagMs(), s.genP99LagMs(), s.genLateSends(), s.time().jitS(), s.time().jitCpuS(), s.time().gcS(), s.time().cpuS(),
                 s.time().wallS()))));
         if (best != null) {
-            // One row per JMS system: its best sustained rate (lambda "sustained"), and that as a share of the baseline's and the floor's.
-            for (var e : Map.of("baseline", best.baseline(), "floor", best.floor(), "herald", best.herald()).entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey()).toList()) {
+            // One row per JMS system: its best sustained rate (lambda "sustained"), and that as a share of each floor's.
+            for (var e : Map.of("baseline", best.baseline(), "floor", best.floor(), "pipeline", best.pipeline(), "herald", best.herald())
+                    .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
                 if (!steps.containsKey(e.getKey())) continue;
-                csv.add(String.format("%s,sustained,,,%.1f,,,,%s,,,,,,,,,,,,%s,%s", e.getKey(), e.getValue(), e.getValue() > 0,
-                        share(e.getValue(), best.baseline()), share(e.getValue(), best.floor())));
+                csv.add(String.format("%s,sustained,,,%.1f,,,,%s,,,,,,,,,,,,%s,%s,%s", e.getKey(), e.getValue(), e.getValue() > 0,
+                        share(e.getValue(), best.baseline()), share(e.getValue(), best.floor()), share(e.getValue(), best.pipeline())));
             }
         }
         return csv;
@@ -218,6 +241,7 @@ public final class PerfBenchmark {
     private static int brokerPort;
     private static int httpPort;
     private static EmbeddedBroker heraldBroker;
+    private static String pipelineLog;
 
     private static Herald start(Path dir, FastReceiver receiver, KafkaBroker kafka) throws Exception {
         Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
@@ -299,17 +323,21 @@ public final class PerfBenchmark {
             if (!load.keptUp(GENERATOR_BOUND_NS)) {
                 why.add(String.format("generator more than %d ms behind", GENERATOR_BOUND_NS / 1_000_000));
             }
-            boolean sustained = why.isEmpty();
             // The attempt log is written off the delivery path: how far behind it was, and how long it took to catch up.
-            long backlog = system.startsWith("herald") ? heraldBroker.messageCount("herald.log") : 0;
+            String logQueue = system.startsWith("herald") ? "herald.log" : system.startsWith("pipeline") ? pipelineLog : null;
+            long backlog = logQueue != null ? heraldBroker.messageCount(logQueue) : 0;
             long caughtUp = System.nanoTime();
-            while (backlog > 0 && heraldBroker.messageCount("herald.log") > 0 && System.nanoTime() - caughtUp < 180_000_000_000L) {
+            while (backlog > 0 && heraldBroker.messageCount(logQueue) > 0 && System.nanoTime() - caughtUp < 180_000_000_000L) {
                 Thread.sleep(100);
             }
+            double catchUpS = backlog > 0 ? (System.nanoTime() - caughtUp) / 1e9 : 0;
+            if (catchUpS > LOG_CATCH_UP_BOUND_S) {
+                why.add(String.format("the store log %.1f s behind the deliveries", catchUpS));
+            }
+            boolean sustained = why.isEmpty();
             Step s = new Step(system, lambda, n, delivered, elapsed > 0 ? delivered / elapsed : 0, hist.getValueAtPercentile(50),
                     hist.getValueAtPercentile(99), hist.getValueAtPercentile(99.9), judge, sustained, lastAfterSchedule / 1e9,
-                    load.maxLagNs() / 1e6, load.p99LagNs() / 1e6, load.lateSends(), time, backlog,
-                    backlog > 0 ? (System.nanoTime() - caughtUp) / 1e9 : 0);
+                    load.maxLagNs() / 1e6, load.p99LagNs() / 1e6, load.lateSends(), time, backlog, catchUpS);
             if (!system.endsWith("warm-up")) steps.add(s);
             String generator = load.maxLagNs() > PoissonLoad.LATE_NS
                     ? String.format("generator behind by %,.0f ms (%,d sends >10 ms late)", s.genMaxLagMs(), s.genLateSends())
