@@ -7,7 +7,7 @@
 # scheduled, paged, bytes; and how fast herald_deliveries_deferred_total grows per minute.
 # Writes target/perf/backlog.txt and target/perf/backlog.csv. About 5 minutes for N = 100,000
 # (15 s warm-up, 15 s before, at most 110 s filling, 120 s waiting), plus the build.
-# Usage: bench/backlog.sh [N] [closed|503]   (N: 1..500,000, default 100,000; default closed)
+# Usage: bench/backlog.sh [N] [closed|503]   (N: 1..1,000,000, default 100,000; default closed)
 #   BACKLOG_JAVA_OPTS: -Dbacklog.wait-seconds=120, -Dbacklog.fill-seconds=…, -Dbacklog.steady-rate=250,
 #   -Dherald.<setting>=…
 set -euo pipefail

@@ -40,7 +40,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * {@code herald_deliveries_deferred_total} grows while the backlog waits (scraped from the
  * management endpoint). It measures Herald as it is; nothing is judged.
  *
- * <p>Usage: {@code BacklogBenchmark [N] [closed|503]} (N default 100,000, at most 500,000). Phases:
+ * <p>Usage: {@code BacklogBenchmark [N] [closed|503]} (N default 100,000, at most 1,000,000). Phases:
  * a 15 s warm-up and 15 s "before" with B alone; "filling" until all N are accepted and dispatched (or
  * {@code -Dbacklog.fill-seconds}, default 30 + N/1,250); "waiting" for {@code -Dbacklog.wait-seconds}
  * (120: two of Herald's default circuit probe intervals). Writes target/perf/backlog.txt and
@@ -48,7 +48,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  */
 public final class BacklogBenchmark {
 
-    static final int MAX_N = 500_000;
+    static final int MAX_N = 1_000_000;
     /** B's rate (-Dbacklog.steady-rate: on a machine too busy for Herald to keep up with 250/s, the backlog never fills). */
     static final double STEADY_RATE = Double.parseDouble(System.getProperty("backlog.steady-rate", "250"));
     /** The type the orders route gives the backlog's events (status "held": neither created nor cancelled). */
