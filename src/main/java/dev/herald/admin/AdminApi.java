@@ -1,5 +1,10 @@
 package dev.herald.admin;
 
+import static dev.herald.http.Requests.jsonBody;
+import static dev.herald.http.Requests.path;
+import static dev.herald.http.Requests.query;
+import static dev.herald.http.Requests.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.Publisher;
 import dev.herald.deliver.Admission;
@@ -317,33 +322,6 @@ public final class AdminApi {
         } catch (DateTimeParseException e) {
             throw new HttpProblem(400, name + " '" + v + "' is not an ISO-8601 instant such as 2026-11-27T09:00:00Z");
         }
-    }
-
-    private static String query(Exchange ex, String name) {
-        String v = ex.getMessage().getHeader(name, String.class);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static String path(Exchange ex, String name) {
-        return ex.getMessage().getHeader(name, String.class);
-    }
-
-    private static JsonNode jsonBody(Exchange ex) {
-        String body = ex.getMessage().getBody(String.class);
-        if (body == null || body.isBlank()) return Json.MAPPER.createObjectNode();
-        JsonNode n;
-        try {
-            n = Json.tree(body);
-        } catch (RuntimeException e) {
-            throw new HttpProblem(400, "the body is not valid JSON");
-        }
-        if (!n.isObject()) throw new HttpProblem(400, "the body must be a JSON object");
-        return n;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
     }
 
     static <T> T found(T value, String what, String id) {

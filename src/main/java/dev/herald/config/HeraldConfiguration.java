@@ -2,6 +2,7 @@ package dev.herald.config;
 
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.admin.AdminApi;
+import dev.herald.admin.PartnerAdmin;
 import dev.herald.admin.Replays;
 import dev.herald.broker.BrokerLogins;
 import dev.herald.broker.EmbeddedBroker;
@@ -9,6 +10,8 @@ import dev.herald.broker.Publisher;
 import dev.herald.health.BrokerReadiness;
 import dev.herald.health.StoreReadiness;
 import dev.herald.http.Auth;
+import dev.herald.partner.PartnerApi;
+import dev.herald.partner.Partners;
 import dev.herald.http.GroupCommit;
 import dev.herald.http.IngestApi;
 import dev.herald.http.StaticResources;
@@ -91,7 +94,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                             cfg.string("herald.kafka.brokers"), targets), store, catalog);
             subscriptions.load();
             subscriptions.refreshState();
-            Auth auth = HttpSetup.auth(cfg);
+            Partners partners = new Partners(store.dataSource());
+            Auth auth = HttpSetup.auth(cfg, partners);
 
             // The broker: Herald's own, or the one at herald.broker.url.
             String brokerUrl = cfg.optional("herald.broker.url").orElse(null);
@@ -164,6 +168,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
                     new AdminApi.Rejected(pool, publisher, events, metrics, context)));
+            registry.bind("partnerAdmin", new PartnerAdmin(auth, partners));
+            registry.bind("partnerApi", new PartnerApi(auth, partners));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));

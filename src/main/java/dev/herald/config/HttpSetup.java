@@ -17,10 +17,10 @@ final class HttpSetup {
 
     private HttpSetup() {}
 
-    /** The API keys; without any, only a server on loopback may start. */
-    static Auth auth(Settings cfg) throws Exception {
+    /** The API keys; without ingest or admin keys, only a server on loopback may start. */
+    static Auth auth(Settings cfg, Auth.PartnerKeys partners) throws Exception {
         Auth auth = new Auth(ApiKeys.parse(cfg.optional("herald.http.ingest-keys").orElse(null), "herald.http.ingest-keys"),
-                ApiKeys.parse(cfg.optional("herald.http.admin-keys").orElse(null), "herald.http.admin-keys"));
+                ApiKeys.parse(cfg.optional("herald.http.admin-keys").orElse(null), "herald.http.admin-keys"), partners);
         String host = cfg.string("herald.http.host");
         if (auth.open() && !InetAddress.getByName(host).isLoopbackAddress()) {
             throw new IllegalArgumentException("the HTTP API would listen on " + host + " without API keys; set"

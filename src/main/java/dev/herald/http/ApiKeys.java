@@ -48,12 +48,19 @@ public final class ApiKeys {
         return entries.isEmpty();
     }
 
-    /** The name of the key the header presents, if it is one of these. */
-    public Optional<String> check(String authorization) {
+    /** The key an {@code Authorization: Bearer <key>} header presents. */
+    public static Optional<String> bearer(String authorization) {
         if (authorization == null) return Optional.empty();
         String a = authorization.trim();
-        if (!a.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
-        byte[] presented = sha256(a.substring(7).trim());
+        if (!a.regionMatches(true, 0, "Bearer ", 0, 7) || a.substring(7).isBlank()) return Optional.empty();
+        return Optional.of(a.substring(7).trim());
+    }
+
+    /** The name of the key the header presents, if it is one of these. */
+    public Optional<String> check(String authorization) {
+        Optional<String> key = bearer(authorization);
+        if (key.isEmpty()) return Optional.empty();
+        byte[] presented = sha256(key.get());
         String found = null;
         for (Entry e : entries) {
             // Every entry is compared, found or not, so the time taken tells nothing.

@@ -1,21 +1,35 @@
 package dev.herald.http;
 
+import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 
 /**
- * Who may call what: ingest keys may POST events; admin keys may do that and call the admin API.
- * With no keys configured at all, Herald serves without authentication — allowed only while its HTTP
- * server listens on loopback (checked at start), for the one-command local setup.
+ * Who may call what: ingest keys may POST events; admin keys may do that and call the admin API;
+ * a partner's key calls the partner API, as that partner, and nothing else. With no ingest or admin
+ * keys configured at all, Herald serves the ingest and admin APIs without authentication — allowed
+ * only while its HTTP server listens on loopback (checked at start), for the one-command local
+ * setup. The partner API always needs a partner's key: a partner is who its key says.
  */
 public final class Auth {
 
+    /** A partner's key, found by its hash: whose it is, and whether that partner may call now. */
+    public record PartnerKey(String partnerId, boolean active) {}
+
+    /** Where partners' keys are (the store). */
+    public interface PartnerKeys {
+        /** The partner whose unrevoked key has this SHA-256 hash (hex), if any. */
+        Optional<PartnerKey> partnerOf(String keyHash) throws SQLException;
+    }
+
     private final ApiKeys ingest;
     private final ApiKeys admin;
+    private final PartnerKeys partners;
 
-    public Auth(ApiKeys ingest, ApiKeys admin) {
+    public Auth(ApiKeys ingest, ApiKeys admin, PartnerKeys partners) {
         this.ingest = ingest;
         this.admin = admin;
+        this.partners = partners;
     }
 
     public boolean open() {
@@ -34,6 +48,20 @@ public final class Auth {
         if (open()) return "anonymous";
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         return admin.check(header).orElseThrow(() -> unauthorized(header, "an admin API key"));
+    }
+
+    /** The id of the partner whose key this is; 401 without a partner's key, 403 while the partner is suspended. */
+    public String partner(Exchange exchange) throws SQLException {
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        Optional<String> key = ApiKeys.bearer(header);
+        Optional<PartnerKey> found = key.isEmpty() ? Optional.empty() : partners.partnerOf(ApiKeys.hash(key.get()));
+        PartnerKey partner = found.orElseThrow(() -> new HttpProblem(401, header == null
+                ? "this call needs a partner API key: send it as `Authorization: Bearer <key>`"
+                : "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)"));
+        if (!partner.active()) {
+            throw new HttpProblem(403, "this partner is suspended; the platform's admin can resume it");
+        }
+        return partner.partnerId();
     }
 
     private static HttpProblem unauthorized(String header, String what) {

@@ -18,8 +18,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * <ul>
  *   <li>the {@code Host} must be one Herald serves (a DNS-rebinding page names its own host);</li>
  *   <li>a request that changes something (POST, PUT, PATCH, DELETE) must not come from another site
- *       ({@code Sec-Fetch-Site}, {@code Origin}) and must carry a JSON body type (an HTML form or a
- *       "simple" cross-origin fetch can only send text/plain, form or multipart);</li>
+ *       ({@code Sec-Fetch-Site}, {@code Origin}), and one with a body must carry a JSON body type (an
+ *       HTML form or a "simple" cross-origin fetch can only send text/plain, form or multipart);</li>
  *   <li>a body declared larger than the server takes is answered 413 at once, as problem+json.</li>
  * </ul>
  */
@@ -83,8 +83,11 @@ public final class RequestGuard implements Handler<RoutingContext> {
                 refuse(ctx, 403, why + "; Herald's API changes nothing for another site's page");
                 return;
             }
+            // A DELETE carries no body. No page can send one cross-origin without a CORS preflight,
+            // which Herald never grants: the body type adds nothing there.
             String type = IngestApi.mediaType(request.getHeader("Content-Type"));
-            if (type == null || !(type.equals("application/json") || type.endsWith("+json"))) {
+            boolean json = type != null && (type.equals("application/json") || type.endsWith("+json"));
+            if (!json && !request.method().equals(HttpMethod.DELETE)) {
                 refuse(ctx, 415, "a request that changes something must send JSON: Content-Type: application/json"
                         + (type == null ? " is missing" : " (not " + type + ")") + "; for POST /events also "
                         + IngestApi.STRUCTURED + " (one event) or " + IngestApi.BATCH + " (a JSON array of events)");

@@ -94,6 +94,24 @@ class RequestGuardTest {
     }
 
     @Test
+    void aDeleteNeedsNoBodyTypeButMustNotComeFromAnotherSite() throws Exception {
+        for (TestHerald h : new TestHerald[] {open, keyed}) {
+            Map<String, String> auth = h == keyed ? Map.of("Authorization", "Bearer " + ADMIN_KEY) : Map.of();
+            assertThat(post(h, "/api/partners", Map.of("Content-Type", "application/json"), "{\"id\": \"kept\", \"name\": \"Kept\"}")
+                    .status()).isEqualTo(201);
+            Map<String, String> crossSite = new LinkedHashMap<>(auth);
+            crossSite.put("Sec-Fetch-Site", "cross-site");
+            assertThat(RawHttp.request(port(h), "DELETE", "/api/partners/kept", crossSite, null).status()).isEqualTo(403);
+            Map<String, String> foreign = new LinkedHashMap<>(auth);
+            foreign.put("Origin", "http://evil.example");
+            assertThat(RawHttp.request(port(h), "DELETE", "/api/partners/kept", foreign, null).status()).isEqualTo(403);
+            assertThat(RawHttp.request(port(h), "GET", "/api/partners/kept", auth, null).status()).as("still there").isEqualTo(200);
+            // curl -X DELETE, no Content-Type: reaches the API.
+            assertThat(RawHttp.request(port(h), "DELETE", "/api/partners/kept", auth, null).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void aSameOriginJsonRequestAsTheConsoleSendsItWorks() throws Exception {
         for (TestHerald h : new TestHerald[] {open, keyed}) {
             String self = "http://127.0.0.1:" + port(h);

@@ -15,15 +15,21 @@ public final class Http {
 
     /** POST with headers given as name, value, name, value... */
     public static HttpResponse<String> post(String url, String contentType, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) b.header("Content-Type", contentType);
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return send(b, headers);
     }
 
     public static HttpResponse<String> get(String url, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
+    }
+
+    public static HttpResponse<String> delete(String url, String... headers) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE(), headers);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder b, String... headers) throws Exception {
+        b.timeout(Duration.ofSeconds(20));
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

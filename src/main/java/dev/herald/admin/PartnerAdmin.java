@@ -1,0 +1,145 @@
+package dev.herald.admin;
+
+import static dev.herald.http.Requests.jsonBody;
+import static dev.herald.http.Requests.path;
+import static dev.herald.http.Requests.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.http.Auth;
+import dev.herald.http.HttpProblem;
+import dev.herald.http.HttpResponses;
+import dev.herald.partner.PartnerApi;
+import dev.herald.partner.Partners;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+
+/**
+ * The admin API's partners under {@code /api/partners}: create, list, suspend, resume and delete
+ * partners, and issue, list and revoke their keys. Admin keys only; a partner's key never reaches
+ * these.
+ */
+public final class PartnerAdmin {
+
+    /** A partner's id: what the platform calls it, short and safe in a URL path. */
+    static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    static final int DEFAULT_MAX_SUBSCRIPTIONS = 10;
+    static final int DEFAULT_MAX_RATE = 50;
+    static final int MOST_SUBSCRIPTIONS = 1_000;
+    static final int MOST_RATE = 10_000;
+
+    private final Auth auth;
+    private final Partners partners;
+
+    public PartnerAdmin(Auth auth, Partners partners) {
+        this.auth = auth;
+        this.partners = partners;
+    }
+
+    private interface Call {
+        Object run(Exchange exchange) throws Exception;
+    }
+
+    private void admin(Exchange exchange, int status, Call call) {
+        HttpResponses.serve(exchange, ex -> {
+            auth.admin(ex);
+            Object body = call.run(ex);
+            HttpResponses.json(ex, status, body == null ? "" : body);
+        });
+    }
+
+    public void createPartner(Exchange exchange) {
+        admin(exchange, 201, ex -> {
+            JsonNode body = jsonBody(ex);
+            String id = text(body, "id");
+            if (id == null || !ID.matcher(id).matches()) {
+                throw new HttpProblem(400, "id " + (id == null ? "is missing" : "'" + id + "' is not allowed")
+                        + ": 1 to 63 lower-case letters, digits and '-', starting with a letter or digit, such as \"acme-shop\"");
+            }
+            String name = text(body, "name");
+            if (name == null || name.length() > 200) throw new HttpProblem(400, "name must be given, at most 200 characters");
+            Partners.Limits limits = new Partners.Limits(
+                    bounded(body.path("limits"), "maxSubscriptions", DEFAULT_MAX_SUBSCRIPTIONS, MOST_SUBSCRIPTIONS),
+                    bounded(body.path("limits"), "maxRatePerSecond", DEFAULT_MAX_RATE, MOST_RATE));
+            return PartnerApi.view(partners.create(id, name, limits)
+                    .orElseThrow(() -> new HttpProblem(409, "a partner with id '" + id + "' exists already")));
+        });
+    }
+
+    public void listPartners(Exchange exchange) {
+        admin(exchange, 200, ex -> Map.of("items", partners.list().stream().map(PartnerApi::view).toList()));
+    }
+
+    public void getPartner(Exchange exchange) {
+        admin(exchange, 200, ex -> PartnerApi.view(partners.get(path(ex, "id")).orElseThrow(() -> noPartner(ex))));
+    }
+
+    public void suspendPartner(Exchange exchange) {
+        admin(exchange, 200, ex -> PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.SUSPENDED)
+                .orElseThrow(() -> noPartner(ex))));
+    }
+
+    public void resumePartner(Exchange exchange) {
+        admin(exchange, 200, ex -> PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.ACTIVE)
+                .orElseThrow(() -> noPartner(ex))));
+    }
+
+    public void deletePartner(Exchange exchange) {
+        admin(exchange, 204, ex -> {
+            if (!partners.delete(path(ex, "id"))) throw noPartner(ex);
+            return null;
+        });
+    }
+
+    public void issuePartnerKey(Exchange exchange) {
+        admin(exchange, 201, ex -> {
+            String name = text(jsonBody(ex), "name");
+            if (name == null || name.length() > 100) throw new HttpProblem(400, "name must be given (what the key is for), at most 100 characters");
+            Partners.Issued issued = partners.issueKey(path(ex, "id"), name).orElseThrow(() -> noPartner(ex));
+            Map<String, Object> m = key(issued.key());
+            // The only time the key is shown: Herald keeps its hash.
+            m.put("key", issued.secret());
+            return m;
+        });
+    }
+
+    public void listPartnerKeys(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            List<Partners.Key> keys = partners.keys(path(ex, "id")).orElseThrow(() -> noPartner(ex));
+            return Map.of("items", keys.stream().map(PartnerAdmin::key).toList());
+        });
+    }
+
+    public void revokePartnerKey(Exchange exchange) {
+        admin(exchange, 204, ex -> {
+            if (!partners.revokeKey(path(ex, "id"), path(ex, "keyId"))) {
+                throw new HttpProblem(404, "partner '" + path(ex, "id") + "' has no key with id '" + path(ex, "keyId") + "'");
+            }
+            return null;
+        });
+    }
+
+    private static Map<String, Object> key(Partners.Key k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", k.id());
+        m.put("name", k.name());
+        m.put("createdAt", k.createdAt().toString());
+        m.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
+        return m;
+    }
+
+    private static int bounded(JsonNode limits, String field, int dflt, int most) {
+        JsonNode v = limits.get(field);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1 || v.asInt() > most) {
+            throw new HttpProblem(400, "limits." + field + " must be a whole number from 1 to " + most + ", not " + v);
+        }
+        return v.asInt();
+    }
+
+    private static HttpProblem noPartner(Exchange ex) {
+        return new HttpProblem(404, "no partner with id '" + path(ex, "id") + "'");
+    }
+}

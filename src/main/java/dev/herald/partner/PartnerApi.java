@@ -1,0 +1,46 @@
+package dev.herald.partner;
+
+import dev.herald.http.Auth;
+import dev.herald.http.HttpResponses;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The partner API under {@code /partner/v1}: what a partner, holding one of its keys, may see and
+ * do — its own things and nothing of another partner's. Every call starts by finding the partner
+ * from the key ({@link Auth#partner}); every query is scoped to that partner.
+ */
+public final class PartnerApi {
+
+    private final Auth auth;
+    private final Partners partners;
+
+    public PartnerApi(Auth auth, Partners partners) {
+        this.auth = auth;
+        this.partners = partners;
+    }
+
+    /** The partner the key belongs to: its id, name, status and limits. */
+    public void getPartnerSelf(Exchange exchange) {
+        HttpResponses.serve(exchange, ex -> {
+            String partnerId = auth.partner(ex);
+            // Deleted between the key check and here: the key is gone with it.
+            Partners.Partner p = partners.get(partnerId).orElseThrow(() -> new dev.herald.http.HttpProblem(401,
+                    "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)"));
+            HttpResponses.json(ex, 200, view(p));
+        });
+    }
+
+    /** A partner as both APIs show it. */
+    public static Map<String, Object> view(Partners.Partner p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("name", p.name());
+        m.put("status", p.status().text());
+        m.put("limits", Map.of("maxSubscriptions", p.maxSubscriptions(), "maxRatePerSecond", p.maxRatePerSecond()));
+        m.put("createdAt", p.createdAt().toString());
+        m.put("updatedAt", p.updatedAt().toString());
+        return m;
+    }
+}
