@@ -92,7 +92,7 @@ public final class BacklogBenchmark {
         Path dir = Files.createTempDirectory("herald-backlog");
         List<String> report = new ArrayList<>();
         List<String> csv = new ArrayList<>(List.of("t_s,phase,b_delivered,b_per_s,b_p50_ms,b_p99_ms,b_max_ms,cpu_cores,jit_s,jit_cpu_s,"
-                + "deliveries_messages,deliveries_scheduled,deliveries_paged,deferred_total,backlog_attempts_total,backlog_accepted,heap_used_mb"));
+                + "deliveries_messages,deliveries_scheduled,deliveries_paged,deferred_total,backlog_attempts_total,backlog_accepted,log_messages,heap_used_mb"));
 
         try (FastReceiver live = new FastReceiver(); FastReceiver refusing = down.equals("503") ? new FastReceiver(503) : null) {
             int downPort = refusing != null ? refusing.port() : TestHerald.freePort(); // closed: nothing listens there
@@ -302,15 +302,17 @@ public final class BacklogBenchmark {
                     double ts = (now - t0) / 1e9;
                     long messages = d == null ? -1 : d.messages(), scheduled = d == null ? -1 : d.scheduled();
                     long paged = d == null ? -1 : d.pagedMessages();
+                    // The store writer's queue: after a fill, how long the store takes to catch up with it.
+                    long log = broker.count("herald.log");
                     System.out.printf("t=%4.0f s  %-8s B %,5d (%,4.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms  CPU %.2f cores"
                                     + " (JIT CPU %.1f s)  herald.deliveries %,d (scheduled %,d, paged %,d)  deferred(backlog) %,.0f"
-                                    + "  attempts(backlog) %,.0f  accepted(backlog) %,.0f  heap %,d MB%n", ts, phase.name, got, got / t.wallS(), ms(windowHist, 50),
-                            ms(windowHist, 99), windowHist.getMaxValue() / 1000.0, t.cpuS() / t.wallS(), t.jitCpuS(), messages, scheduled,
-                            paged, deferred, attempts, acceptedA, heap >> 20);
-                    csv.add(String.format("%.0f,%s,%d,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%.0f,%.0f,%.0f,%d", ts, phase.name, got,
+                                    + "  attempts(backlog) %,.0f  accepted(backlog) %,.0f  herald.log %,d  heap %,d MB%n", ts, phase.name, got,
+                            got / t.wallS(), ms(windowHist, 50), ms(windowHist, 99), windowHist.getMaxValue() / 1000.0, t.cpuS() / t.wallS(),
+                            t.jitCpuS(), messages, scheduled, paged, deferred, attempts, acceptedA, log, heap >> 20);
+                    csv.add(String.format("%.0f,%s,%d,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%.0f,%.0f,%.0f,%d,%d", ts, phase.name, got,
                             got / t.wallS(), ms(windowHist, 50), ms(windowHist, 99), windowHist.getMaxValue() / 1000.0,
                             t.cpuS() / t.wallS(), t.jitS(), t.jitCpuS(), messages, scheduled, paged, deferred, attempts, acceptedA,
-                            heap >> 20));
+                            log, heap >> 20));
                     window = JvmTime.mark();
                     windowHist.reset();
                     windowReceived = live.received.get();
