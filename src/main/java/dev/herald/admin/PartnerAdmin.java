@@ -60,6 +60,9 @@ public final class PartnerAdmin {
             }
             String name = text(body, "name");
             if (name == null || name.length() > 200) throw new HttpProblem(400, "name must be given, at most 200 characters");
+            if (body.has("limits") && !body.get("limits").isObject()) {
+                throw new HttpProblem(400, "limits must be an object, such as {\"maxSubscriptions\": 10, \"maxRatePerSecond\": 50}");
+            }
             Partners.Limits limits = new Partners.Limits(
                     bounded(body.path("limits"), "maxSubscriptions", DEFAULT_MAX_SUBSCRIPTIONS, MOST_SUBSCRIPTIONS),
                     bounded(body.path("limits"), "maxRatePerSecond", DEFAULT_MAX_RATE, MOST_RATE));

@@ -1,6 +1,7 @@
 package dev.herald.partner;
 
 import dev.herald.http.Auth;
+import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class PartnerApi {
         HttpResponses.serve(exchange, ex -> {
             String partnerId = auth.partner(ex);
             // Deleted between the key check and here: the key is gone with it.
-            Partners.Partner p = partners.get(partnerId).orElseThrow(() -> new dev.herald.http.HttpProblem(401,
+            Partners.Partner p = partners.get(partnerId).orElseThrow(() -> new HttpProblem(401,
                     "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)"));
             HttpResponses.json(ex, 200, view(p));
         });

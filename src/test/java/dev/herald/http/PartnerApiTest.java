@@ -76,6 +76,7 @@ class PartnerApiTest {
                 "{\"id\": \"big\", \"name\": \"x\", \"limits\": {\"maxRatePerSecond\": 0}}");
         assertThat(badLimit.statusCode()).isEqualTo(400);
         assertThat(badLimit.body()).contains("limits.maxRatePerSecond must be a whole number from 1 to 10000");
+        assertThat(admin("POST", "/api/partners", "{\"id\": \"big\", \"name\": \"x\", \"limits\": 5}").statusCode()).isEqualTo(400);
         assertThat(admin("GET", "/api/partners/big", null).statusCode()).as("nothing made by a refused request").isEqualTo(404);
 
         assertThat(Json.tree(admin("GET", "/api/partners", null).body()).path("items").findValuesAsText("id")).contains("acme");
