@@ -18,8 +18,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * <ul>
  *   <li>the {@code Host} must be one Herald serves (a DNS-rebinding page names its own host);</li>
  *   <li>a request that changes something (POST, PUT, PATCH, DELETE) must not come from another site
- *       ({@code Sec-Fetch-Site}, {@code Origin}), and one with a body must carry a JSON body type (an
- *       HTML form or a "simple" cross-origin fetch can only send text/plain, form or multipart);</li>
+ *       ({@code Sec-Fetch-Site}, {@code Origin}), and a POST, PUT or PATCH must carry a JSON body
+ *       type (an HTML form or a "simple" cross-origin fetch can only send text/plain, form or
+ *       multipart; a DELETE is never "simple", so a page cannot send one cross-origin at all);</li>
  *   <li>a body declared larger than the server takes is answered 413 at once, as problem+json.</li>
  * </ul>
  */
@@ -83,8 +84,8 @@ public final class RequestGuard implements Handler<RoutingContext> {
                 refuse(ctx, 403, why + "; Herald's API changes nothing for another site's page");
                 return;
             }
-            // A DELETE carries no body. No page can send one cross-origin without a CORS preflight,
-            // which Herald never grants: the body type adds nothing there.
+            // A DELETE carries no body here, and no page can send one cross-origin without a CORS
+            // preflight, which Herald never grants: the body type adds nothing there.
             String type = IngestApi.mediaType(request.getHeader("Content-Type"));
             boolean json = type != null && (type.equals("application/json") || type.endsWith("+json"));
             if (!json && !request.method().equals(HttpMethod.DELETE)) {
