@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.Publisher;
 import dev.herald.deliver.Admission;
 import dev.herald.event.EventFactory;
-import dev.herald.event.Json;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
@@ -68,16 +67,8 @@ public final class AdminApi {
         }
     }
 
-    private interface Call {
-        Object run(Exchange exchange) throws Exception;
-    }
-
-    private void admin(Exchange exchange, int status, Call call) {
-        HttpResponses.serve(exchange, ex -> {
-            auth.admin(ex);
-            Object body = call.run(ex);
-            HttpResponses.json(ex, status, body);
-        });
+    private void admin(Exchange exchange, int status, HttpResponses.Call call) {
+        HttpResponses.serve(exchange, auth::admin, status, call);
     }
 
     public void listEvents(Exchange exchange) {

@@ -38,16 +38,8 @@ public final class PartnerAdmin {
         this.partners = partners;
     }
 
-    private interface Call {
-        Object run(Exchange exchange) throws Exception;
-    }
-
-    private void admin(Exchange exchange, int status, Call call) {
-        HttpResponses.serve(exchange, ex -> {
-            auth.admin(ex);
-            Object body = call.run(ex);
-            HttpResponses.json(ex, status, body == null ? "" : body);
-        });
+    private void admin(Exchange exchange, int status, HttpResponses.Call call) {
+        HttpResponses.serve(exchange, auth::admin, status, call);
     }
 
     public void createPartner(Exchange exchange) {

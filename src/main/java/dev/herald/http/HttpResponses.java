@@ -19,6 +19,20 @@ public final class HttpResponses {
         void handle(Exchange exchange) throws Exception;
     }
 
+    /** An operation that answers JSON: its body (null: an empty one). */
+    public interface Call {
+        Object run(Exchange exchange) throws Exception;
+    }
+
+    /** Runs {@code check} (who may call; it throws the 401 or 403), then the call, and answers its body as JSON with this status. */
+    public static void serve(Exchange exchange, Handler check, int status, Call call) {
+        serve(exchange, ex -> {
+            check.handle(ex);
+            Object body = call.run(ex);
+            json(ex, status, body == null ? "" : body);
+        });
+    }
+
     /** Runs a handler; an {@link HttpProblem} becomes its status, anything else a logged 500. */
     public static void serve(Exchange exchange, Handler handler) {
         try {
