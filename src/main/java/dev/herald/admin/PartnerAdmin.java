@@ -5,6 +5,7 @@ import static dev.herald.http.Requests.path;
 import static dev.herald.http.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.event.CloudEvent;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
@@ -23,8 +24,8 @@ import org.apache.camel.Exchange;
  */
 public final class PartnerAdmin {
 
-    /** A partner's id: what the platform calls it, short and safe in a URL path. */
-    static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** A partner's id: what the platform calls it, short and safe in a URL path (and in an event's partnerid). */
+    static final Pattern ID = CloudEvent.PARTNER_ID;
     static final int DEFAULT_MAX_SUBSCRIPTIONS = 10;
     static final int DEFAULT_MAX_RATE = 50;
     static final int MOST_SUBSCRIPTIONS = 1_000;
@@ -32,10 +33,13 @@ public final class PartnerAdmin {
 
     private final Auth auth;
     private final Partners partners;
+    private final Runnable changed;
 
-    public PartnerAdmin(Auth auth, Partners partners) {
+    /** @param changed told when a partner is suspended, resumed or deleted (its subscriptions change with it) */
+    public PartnerAdmin(Auth auth, Partners partners, Runnable changed) {
         this.auth = auth;
         this.partners = partners;
+        this.changed = changed;
     }
 
     private void admin(Exchange exchange, int status, HttpResponses.Call call) {
@@ -72,19 +76,19 @@ public final class PartnerAdmin {
     }
 
     public void suspendPartner(Exchange exchange) {
-        admin(exchange, 200, ex -> PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.SUSPENDED)
-                .orElseThrow(() -> noPartner(ex))));
+        admin(exchange, 200, ex -> changed(PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.SUSPENDED)
+                .orElseThrow(() -> noPartner(ex)))));
     }
 
     public void resumePartner(Exchange exchange) {
-        admin(exchange, 200, ex -> PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.ACTIVE)
-                .orElseThrow(() -> noPartner(ex))));
+        admin(exchange, 200, ex -> changed(PartnerApi.view(partners.setStatus(path(ex, "id"), Partners.Status.ACTIVE)
+                .orElseThrow(() -> noPartner(ex)))));
     }
 
     public void deletePartner(Exchange exchange) {
         admin(exchange, 204, ex -> {
             if (!partners.delete(path(ex, "id"))) throw noPartner(ex);
-            return null;
+            return changed(null);
         });
     }
 
@@ -114,6 +118,12 @@ public final class PartnerAdmin {
             }
             return null;
         });
+    }
+
+    /** This instance applies the change now; the others within their reload interval. */
+    private <T> T changed(T answer) {
+        changed.run();
+        return answer;
     }
 
     private static Map<String, Object> key(Partners.Key k) {

@@ -3,6 +3,7 @@ package dev.herald.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.schibsted.spt.data.jslt.Expression;
 import dev.herald.event.Json;
+import dev.herald.net.AddressGuard;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,11 +11,19 @@ import java.util.Map;
 public final class Channels {
 
     private final Map<String, Channel> byName;
+    private final Channel partnerWebhook;
 
     /** @param defaultKafkaBrokers herald.kafka.brokers: Herald's own Kafka, which the guard does not judge */
     public Channels(String userAgent, int excerptBytes, Duration timeout, Targets targets, String defaultKafkaBrokers) {
+        this(userAgent, excerptBytes, timeout, targets, new AddressGuard(""), defaultKafkaBrokers);
+    }
+
+    /** @param partnerGuard the guard partners' webhooks pass: its own allow-list (herald.partners.ssrf.allow), empty by default */
+    public Channels(String userAgent, int excerptBytes, Duration timeout, Targets targets, AddressGuard partnerGuard,
+                    String defaultKafkaBrokers) {
+        partnerWebhook = new WebhookChannel(userAgent, excerptBytes, timeout, partnerGuard, true);
         byName = Map.of(
-                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout, targets.guard()),
+                "webhook", new WebhookChannel(userAgent, excerptBytes, timeout, targets.guard(), false),
                 "slack", new SlackChannel(userAgent, excerptBytes, timeout, targets.guard()),
                 "email", new EmailChannel(timeout, targets),
                 "kafka", new KafkaChannel(timeout, targets, defaultKafkaBrokers),
@@ -34,6 +43,11 @@ public final class Channels {
         } catch (RuntimeException e) {
             throw new Channel.PermanentFailure("the subscription's transform failed on this event: " + e.getMessage());
         }
+    }
+
+    /** The channel a subscription's deliveries go through: a partner's webhooks through the partners' guard. */
+    public Channel get(String name, boolean partners) {
+        return partners && "webhook".equals(name) ? partnerWebhook : get(name);
     }
 
     public Channel get(String name) {

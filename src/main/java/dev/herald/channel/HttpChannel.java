@@ -17,12 +17,15 @@ abstract class HttpChannel implements Channel {
     protected final int excerptBytes;
     protected final Duration timeout;
     private final AddressGuard guard;
+    private final boolean strict;
 
-    HttpChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
+    /** @param strict a name that does not resolve at the check is not looked up again by the client (partners' URLs) */
+    HttpChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard, boolean strict) {
         this.userAgent = userAgent;
         this.excerptBytes = excerptBytes;
         this.timeout = timeout;
         this.guard = guard;
+        this.strict = strict;
     }
 
     /**
@@ -39,7 +42,10 @@ abstract class HttpChannel implements Channel {
             throw new PermanentFailure(e.getMessage());
         } catch (UnknownHostException e) {
             guard.unpin();
-            m.getExchange().removeProperty(ADDRESSES);
+            // Strict: no addresses, so the call fails (and is retried) instead of the client resolving
+            // the name itself through the platform's guard, whose allow-list is not the partners'.
+            if (strict) m.getExchange().setProperty(ADDRESSES, new InetAddress[0]);
+            else m.getExchange().removeProperty(ADDRESSES);
         }
         HttpAnswers.post(m, url.toString(), userAgent);
     }

@@ -10,7 +10,7 @@ import org.apache.camel.Message;
 final class SlackChannel extends HttpChannel {
 
     SlackChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
-        super(userAgent, excerptBytes, timeout, guard);
+        super(userAgent, excerptBytes, timeout, guard, false);
     }
 
     /** Without a transform, Slack gets a short Block Kit summary of the event. */

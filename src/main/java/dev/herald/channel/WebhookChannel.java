@@ -8,8 +8,8 @@ import org.apache.camel.Message;
 /** Signed webhooks (Standard Webhooks v1) over HTTP. */
 final class WebhookChannel extends HttpChannel {
 
-    WebhookChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard) {
-        super(userAgent, excerptBytes, timeout, guard);
+    WebhookChannel(String userAgent, int excerptBytes, Duration timeout, AddressGuard guard, boolean strict) {
+        super(userAgent, excerptBytes, timeout, guard, strict);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.herald.deliver.OrderingLanes;
 import dev.herald.deliver.SubscriptionHealth;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.subscription.SubscriptionRegistry;
+import dev.herald.net.AddressGuard;
 import dev.herald.trace.Tracing;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -40,10 +41,11 @@ final class DeliverySetup {
         return admission;
     }
 
-    static DeliveryAttempts attempts(Settings cfg, SubscriptionRegistry subscriptions, Targets targets, OrderingLanes lanes,
-                                     HeraldMetrics metrics, Admission admission, Parking parking, String instanceId, Tracing tracing) {
+    static DeliveryAttempts attempts(Settings cfg, SubscriptionRegistry subscriptions, Targets targets, AddressGuard partnerGuard,
+                                     OrderingLanes lanes, HeraldMetrics metrics, Admission admission, Parking parking, String instanceId,
+                                     Tracing tracing) {
         Channels channels = new Channels("Herald/0.1", cfg.integer("herald.deliver.response-excerpt-bytes"), timeout(cfg), targets,
-                cfg.string("herald.kafka.brokers"));
+                partnerGuard, cfg.string("herald.kafka.brokers"));
         return new DeliveryAttempts(subscriptions, channels, lanes, metrics, admission, parking, instanceId, tracing);
     }
 

@@ -48,6 +48,8 @@ import dev.herald.store.StoreWriter;
 import dev.herald.subscription.OrderingWarnings;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
+import dev.herald.partner.PartnerSubscriptions;
+import dev.herald.partner.SubscriptionApi;
 import dev.herald.trace.Tracing;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,10 +90,14 @@ public final class HeraldConfiguration implements CamelConfiguration {
             EventCatalog catalog = EventCatalog.load(Path.of(cfg.string("herald.catalog.file")));
             Targets targets = new Targets(new AddressGuard(cfg.optional("herald.ssrf.allow").orElse("")),
                     Targets.schemes(cfg.optional("herald.ssrf.allow-schemes").orElse("")));
+            RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule"), cfg.decimal("herald.retry.jitter"));
+            // Partners' webhooks pass their own guard: the platform's allow-list is not theirs.
+            AddressGuard partnerGuard = PartnerSetup.guard(cfg);
+            PartnerSubscriptions partnerSubscriptions = PartnerSubscriptions.open(store.dataSource(), PartnerSetup.secretBox(cfg, dataDir),
+                    catalog, new Targets(partnerGuard, java.util.Set.of()), defaultRetry);
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(Path.of(cfg.string("herald.subscriptions.file")),
-                    new SubscriptionLoader(context::resolvePropertyPlaceholders,
-                            RetrySchedule.parse(cfg.string("herald.retry.schedule"), cfg.decimal("herald.retry.jitter")),
-                            cfg.string("herald.kafka.brokers"), targets), store, catalog);
+                    new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry, cfg.string("herald.kafka.brokers"), targets),
+                    store, catalog, partnerSubscriptions);
             subscriptions.load();
             subscriptions.refreshState();
             Partners partners = new Partners(store.dataSource());
@@ -151,7 +157,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // Deliver.
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
             Parking parking = new Parking(store.dataSource());
-            DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, lanes, metrics, admission, parking,
+            DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, partnerGuard, lanes, metrics, admission, parking,
                     instanceId, tracing);
             ServerLocator locator = DeliverySetup.locator(brokerUrl);
             Unparker unparker = DeliverySetup.unparker(cfg, parking, admission, locator, heraldLogin);
@@ -168,8 +174,10 @@ public final class HeraldConfiguration implements CamelConfiguration {
             AdminQueries queries = new AdminQueries(store.dataSource());
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
                     new AdminApi.Rejected(pool, publisher, events, metrics, context)));
-            registry.bind("partnerAdmin", new PartnerAdmin(auth, partners));
+            registry.bind("partnerAdmin", new PartnerAdmin(auth, partners, subscriptions::reloadStoredIfChanged));
             registry.bind("partnerApi", new PartnerApi(auth, partners));
+            registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
+                    cfg.duration("herald.partners.rotation-window")));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));
@@ -186,7 +194,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     // Only now does Camel's metrics service hold the registry to add them to.
                     gauges(metrics, embedded, subscriptions, admission);
                     if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
-                    OrderingWarnings.logAtStart(ctx, subscriptions.all());
+                    OrderingWarnings.logAtStart(ctx, subscriptions.fromFile());
                 }
             });
 

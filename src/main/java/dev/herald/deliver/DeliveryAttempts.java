@@ -105,7 +105,7 @@ public final class DeliveryAttempts {
             return;
         }
         Tracing.Attempt trace = tracing.attempt(d.trace(), d.id(), d.subscriptionId(), d.attempt());
-        Channel channel = channels.get(s.channel());
+        Channel channel = channels.get(s.channel(), s.partner() != null);
         try {
             channel.prepare(exchange, new Channel.Call(d.id(), d.event(), s.settings(), channels.payload(s.transform(), s.channel(), d.event()), now));
         } catch (Channel.PermanentFailure e) {

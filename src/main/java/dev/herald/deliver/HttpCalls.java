@@ -82,6 +82,11 @@ public final class HttpCalls implements AutoCloseable {
         try {
             URI uri = URI.create(m.getHeader(Exchange.HTTP_URI, String.class));
             InetAddress[] checked = exchange.getProperty(ADDRESSES, InetAddress[].class);
+            if (checked != null && checked.length == 0) {
+                // The channel's strict guard found no address and lets nobody else look the name up.
+                done.accept(new java.net.UnknownHostException(uri.getHost() + " does not resolve"));
+                return;
+            }
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             HttpHost host = checked != null && checked.length > 0
                     ? new HttpHost(uri.getScheme(), checked[0], uri.getHost(), port)

@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
 /**
  * The event type catalog ({@code config/catalog.yaml}): each type with a description and a JSON
  * Schema for its {@code data}. Accept validates events of catalogued types against it; events of
- * other types pass unchecked.
+ * other types pass unchecked. It also says which types partners may subscribe to ({@code partners:
+ * scoped}, each event only for the partner it names; {@code partners: broadcast}, every event for
+ * every partner subscribed) and shows them an example; any other type never reaches a partner.
  */
 public final class EventCatalog {
 
@@ -34,7 +36,21 @@ public final class EventCatalog {
     /** The 2020-12 meta-schema (bundled with the validator, read offline): a schema must be a schema. */
     private static final JsonSchema META = SCHEMAS.getSchema(SchemaLocation.of(SchemaId.V202012));
 
-    public record Entry(String type, String description, JsonSchema schema) {}
+    /** Who among the partners may receive a type's events. */
+    public enum Audience {
+        /** No partner: the platform's own subscriptions only. */
+        NONE,
+        /** The partner an event names in its {@code partnerid} attribute, and no other. */
+        SCOPED,
+        /** Every partner subscribed to the type. */
+        BROADCAST;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Entry(String type, String description, JsonSchema schema, JsonNode schemaNode, Audience partners, JsonNode example) {}
 
     private final Map<String, Entry> types;
 
@@ -96,7 +112,26 @@ public final class EventCatalog {
                         "write a JSON Schema (2020-12) for the type's data, see docs/integrators.md"));
             }
         }
-        return new Entry(type, spec.path("description").asText(null), schema);
+        Audience partners = audience(spec.get("partners"), problems.at("partners"), type);
+        JsonNode example = spec.get("example");
+        if (example != null && schema != null) {
+            schema.validate(example).stream().map(m -> m.getInstanceLocation().toString().replaceFirst("^\\$", "example") + ": "
+                    + m.getMessage().replaceFirst("^\\$[^:]*: ", "")).sorted().findFirst()
+                    .ifPresent(why -> problems.at("example").add("types." + type + ".example does not match its schema: " + why,
+                            "make the example a valid instance of the type's data"));
+        }
+        return new Entry(type, spec.path("description").asText(null), schema, spec.get("schema"), partners, example);
+    }
+
+    private static Audience audience(JsonNode v, Problems problems, String type) {
+        if (v == null || v.isNull()) return Audience.NONE;
+        for (Audience a : Audience.values()) {
+            if (a != Audience.NONE && a.text().equals(v.asText())) return a;
+        }
+        problems.add("types." + type + ".partners: '" + v.asText() + "' is not scoped or broadcast",
+                "write partners: scoped (each event for the partner it names) or partners: broadcast (for every partner subscribed),"
+                        + " or leave it out to keep the type from partners");
+        return Audience.NONE;
     }
 
     public boolean isEmpty() {
@@ -116,6 +151,17 @@ public final class EventCatalog {
                 .map(m -> m.getInstanceLocation().toString().replaceFirst("^\\$", "data") + ": "
                         + m.getMessage().replaceFirst("^\\$[^:]*: ", ""))
                 .sorted().collect(Collectors.toList());
+    }
+
+    /** Who among the partners may receive this type's events (uncatalogued types: no one). */
+    public Audience audience(String type) {
+        Entry e = types.get(type);
+        return e == null ? Audience.NONE : e.partners();
+    }
+
+    /** The catalogued types partners may subscribe to, in catalog order. */
+    public List<Entry> forPartners() {
+        return types.values().stream().filter(e -> e.partners() != Audience.NONE).toList();
     }
 
     /** True when the pattern matches some catalogued type (or the catalog is empty, so nothing can be said). */

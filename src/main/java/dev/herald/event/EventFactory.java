@@ -29,8 +29,8 @@ import org.apache.camel.Message;
  *
  * <p>The body is either a structured CloudEvent (it has {@code specversion}) or the event's data, in
  * which case the attributes come from CloudEvents binary-mode headers set by the ingress route:
- * {@code ce-type}, {@code ce-source}, {@code ce-id}, {@code ce-subject}, {@code ce-orderingkey}
- * ({@code ce_type} etc. also work, for JMS property names). Without a producer id, the id is derived
+ * {@code ce-type}, {@code ce-source}, {@code ce-id}, {@code ce-subject}, {@code ce-orderingkey},
+ * {@code ce-partnerid} ({@code ce_type} etc. also work, for JMS property names). Without a producer id, the id is derived
  * from the source position (JMS message id) so a redelivered source message is the same event.
  */
 public final class EventFactory {
@@ -131,7 +131,8 @@ public final class EventFactory {
         if (contentType != null && !contentType.contains("json")) {
             throw new RejectedEventException("datacontenttype '" + contentType + "' is not supported; send JSON data (application/json)");
         }
-        return withTrace(build(id, source, type, text(node, "subject"), text(node, "time"), text(node, "orderingkey"), node.get("data")),
+        return withTrace(build(id, source, type, text(node, "subject"), text(node, "time"), text(node, "orderingkey"),
+                        text(node, "partnerid"), node.get("data")),
                 text(node, "traceparent"), text(node, "tracestate"));
     }
 
@@ -155,7 +156,7 @@ public final class EventFactory {
         }
         String orderingKey = header(in, "orderingkey");
         if (orderingKey == null) orderingKey = text(in.getHeader("kafka.KEY"));
-        return withTrace(build(id, source, type, header(in, "subject"), header(in, "time"), orderingKey, data),
+        return withTrace(build(id, source, type, header(in, "subject"), header(in, "time"), orderingKey, header(in, "partnerid"), data),
                 header(in, "traceparent"), header(in, "tracestate"));
     }
 
@@ -172,7 +173,8 @@ public final class EventFactory {
         return UUID.nameUUIDFromBytes((source + "|" + position).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private CloudEvent build(String id, String source, String type, String subject, String time, String orderingKey, JsonNode data) {
+    private CloudEvent build(String id, String source, String type, String subject, String time, String orderingKey, String partnerId,
+                             JsonNode data) {
         if (id.length() > MAX_ID || id.chars().anyMatch(Character::isISOControl)) {
             throw new RejectedEventException("event id must be 1-" + MAX_ID + " printable characters");
         }
@@ -193,12 +195,17 @@ public final class EventFactory {
                 throw new RejectedEventException("time '" + abbreviate(time) + "' is not an RFC 3339 timestamp such as 2026-11-27T09:30:00Z");
             }
         }
+        if (partnerId != null && !CloudEvent.PARTNER_ID.matcher(partnerId).matches()) {
+            throw new RejectedEventException("partnerid '" + abbreviate(partnerId) + "' is not a partner id: 1 to 63 lower-case letters,"
+                    + " digits and '-', as the platform registered the partner (or leave it out for an event that is for no one partner)");
+        }
         List<String> problems = catalog.check(type, data);
         if (!problems.isEmpty()) {
             throw new RejectedEventException("the data does not match the catalog's schema for " + type + ": "
                     + String.join("; ", problems) + " (see config/catalog.yaml)");
         }
-        return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, type, subject, time, "application/json", orderingKey, data);
+        return new CloudEvent(CloudEvent.SPEC_VERSION, id, source, type, subject, time, "application/json", orderingKey, partnerId,
+                null, null, data);
     }
 
     private JsonNode parseBody(Message in) {

@@ -95,6 +95,8 @@ public final class AddressGuard implements DnsResolver {
 
     private final List<Allowed> allowed = new ArrayList<>();
     private final Lookup lookup;
+    /** What a refusal suggests: the setting that could allow the address (none for partners, who cannot change it). */
+    private final String hint;
     private final ThreadLocal<Pin> pin = new ThreadLocal<>();
 
     /**
@@ -102,7 +104,13 @@ public final class AddressGuard implements DnsResolver {
      *              names, each on every port or on one (127.0.0.1:9000, [::1]:9000, billing.internal:8443)
      */
     public AddressGuard(String allow, Lookup lookup) {
+        this(allow, lookup, " (allow a private partner network with herald.ssrf.allow)");
+    }
+
+    /** @param hint appended to a refusal, such as " (allow ... with herald.ssrf.allow)"; empty for none */
+    public AddressGuard(String allow, Lookup lookup, String hint) {
         this.lookup = lookup;
+        this.hint = hint;
         if (allow != null) {
             for (String part : allow.split(",")) {
                 String p = part.trim();
@@ -196,8 +204,7 @@ public final class AddressGuard implements DnsResolver {
             String why = refusal(a, port);
             if (why != null) {
                 boolean literal = h.equals(a.getHostAddress()) || h.contains(":");
-                throw new Refused((literal ? "" : h + " resolves to ") + why + "; Herald does not connect to non-public addresses"
-                        + " (allow a private partner network with herald.ssrf.allow)");
+                throw new Refused((literal ? "" : h + " resolves to ") + why + "; Herald does not connect to non-public addresses" + hint);
             }
         }
         return addresses;

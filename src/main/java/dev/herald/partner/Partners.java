@@ -95,17 +95,27 @@ public final class Partners implements Auth.PartnerKeys {
                 ps.setString(3, id);
                 if (ps.executeUpdate() == 0) return Optional.empty();
             }
+            PartnerSubscriptions.bump(c); // a suspended partner's subscriptions stop receiving, on every instance
             return find(c, id);
         });
     }
 
-    /** Deletes the partner and everything of theirs; false when there is no such partner. */
+    /** Deletes the partner and everything of theirs (keys, subscriptions and their state); false when there is no such partner. */
     public boolean delete(String id) throws SQLException {
         return Tx.run(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("delete from partners where id = ?")) {
                 ps.setString(1, id);
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() == 0) return false;
             }
+            // Its subscriptions go by the foreign key; their state is keyed by subscription id, partnerId.name.
+            for (String table : List.of("subscription_state", "subscription_health", "subscription_rate")) {
+                try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where subscription_id like ?")) {
+                    ps.setString(1, id + ".%");
+                    ps.executeUpdate();
+                }
+            }
+            PartnerSubscriptions.bump(c);
+            return true;
         });
     }
 

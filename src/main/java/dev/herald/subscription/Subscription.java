@@ -13,6 +13,8 @@ import dev.herald.event.TypePattern;
  * One subscription, as loaded and checked from {@code config/subscriptions.yaml}. The secret is the
  * decoded signing keys (never written back, never logged: {@link #toString()} leaves them out).
  * {@code ordered}: deliveries with the same event {@code orderingkey} reach it one after another.
+ * {@code partner}: the partner that made it over the partner API (it lives in the store), or null for
+ * the platform's own (the file's).
  */
 public record Subscription(
         String id,
@@ -24,7 +26,8 @@ public record Subscription(
         Expression transform,
         RetrySchedule retry,
         boolean ordered,
-        Limits limits) {
+        Limits limits,
+        String partner) {
 
     /** At most one delivery every {@code intervalMillis} (0: no rate limit); at most {@code maxInFlight} at once (0: no cap). */
     public record Limits(long intervalMillis, int maxInFlight, String rateText) {
@@ -35,7 +38,7 @@ public record Subscription(
                         List<byte[]> signingKeys, Map<String, String> parameters, Expression transform, EmailTemplates email,
                         RetrySchedule retry, boolean ordered) {
         this(id, description, types, filter, channel, new ChannelSettings(parameters, url, signingKeys, null, email), transform, retry,
-                ordered, Limits.NONE);
+                ordered, Limits.NONE, null);
     }
 
     /** The channel's parameters as checked (no secret among them). */

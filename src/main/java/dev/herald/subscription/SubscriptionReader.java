@@ -24,7 +24,7 @@ import dev.herald.event.TypePattern;
  * stops the others, so one pass finds them all; what a channel's parameters mean is its contract's
  * business ({@link ChannelContract#read}).
  */
-final class SubscriptionReader {
+public final class SubscriptionReader {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Set<String> KEYS = new TreeSet<>(Set.of("id", "description", "types", "filter", "channel", "parameters",
@@ -53,14 +53,14 @@ final class SubscriptionReader {
         String channel = n.path("channel").asText("webhook");
         ChannelSettings settings = channel(channel, n.get("parameters"), problems);
         Expression transform = transform(n.get("transform"), problems.at("transform"));
-        RetrySchedule retry = retry(n.get("retry"), problems.at("retry"));
+        RetrySchedule retry = retry(n.get("retry"), problems.at("retry"), defaultRetry);
         boolean ordered = ordered(n.get("ordered"), problems.at("ordered"));
         long interval = rateLimit(n.get("rateLimit"), problems.at("rateLimit"));
         int maxInFlight = maxInFlight(n.get("maxInFlight"), problems.at("maxInFlight"));
         if (problems.size() > before) return null;
         Subscription.Limits limits = interval == 0 && maxInFlight == 0 ? Subscription.Limits.NONE
                 : new Subscription.Limits(interval, maxInFlight, interval == 0 ? null : n.get("rateLimit").asText().trim());
-        return new Subscription(id, n.path("description").asText(null), types, filter, channel, settings, transform, retry, ordered, limits);
+        return new Subscription(id, n.path("description").asText(null), types, filter, channel, settings, transform, retry, ordered, limits, null);
     }
 
     private static void knownKeys(JsonNode n, Problems problems) {
@@ -81,7 +81,8 @@ final class SubscriptionReader {
         return id;
     }
 
-    private static List<TypePattern> types(JsonNode t, Problems problems) {
+    /** The type patterns of {@code types}; the partner API reads them the same way. */
+    public static List<TypePattern> types(JsonNode t, Problems problems) {
         if (t == null || t.isNull()) {
             problems.add("types is missing", "list the event types to receive, such as [\"order.*\"] (\"*\" for all)");
             return List.of();
@@ -126,7 +127,8 @@ final class SubscriptionReader {
         }
     }
 
-    private RetrySchedule retry(JsonNode r, Problems problems) {
+    /** A retry schedule, or {@code defaultRetry} when none is given (or it is wrong: reported). */
+    public static RetrySchedule retry(JsonNode r, Problems problems, RetrySchedule defaultRetry) {
         if (r == null || r.isNull()) return defaultRetry;
         if (!r.isArray() || r.isEmpty()) {
             problems.add("retry is not a list of delays", "write one delay per attempt, such as [0s, 5s, 5m, 30m]");
@@ -158,7 +160,13 @@ final class SubscriptionReader {
     }
 
     /** {@code rateLimit: 10/s} (or /m, /h): the interval between deliveries in milliseconds; 0 without a limit. */
-    private static long rateLimit(JsonNode r, Problems problems) {
+    public static long rateLimit(JsonNode r, Problems problems) {
+        double perSecond = ratePerSecond(r, problems);
+        return perSecond == 0 ? 0 : Math.max(1, Math.round(1000 / perSecond));
+    }
+
+    /** {@code rateLimit} as deliveries per second, exactly as written; 0 without a limit (or a wrong one: reported). */
+    public static double ratePerSecond(JsonNode r, Problems problems) {
         if (r == null || r.isNull()) return 0;
         String text = r.asText().trim();
         Matcher m = RATE.matcher(text);
@@ -167,12 +175,11 @@ final class SubscriptionReader {
             problems.add("rateLimit: '" + text + "' is not a rate", "write deliveries per second, minute or hour, such as \"10/s\" or \"600/m\"");
             return 0;
         }
-        long unit = switch (m.group(2)) {
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            default -> 3_600_000L;
+        return perUnit / switch (m.group(2)) {
+            case "s" -> 1;
+            case "m" -> 60;
+            default -> 3600;
         };
-        return Math.max(1, Math.round(unit / perUnit));
     }
 
     /** {@code maxInFlight: 5}; 0 without a cap. */

@@ -83,4 +83,39 @@ class HttpGuardTest {
         }
         assertThatThrownBy(() -> guard.resolve("rebind.example")).hasMessageContaining("loopback");
     }
+
+    /** A partner's webhook passes the partners' guard at every delivery: the platform's allow-list is not theirs. */
+    @Test
+    void aPartnersWebhookIsJudgedByThePartnersGuardWithoutThePlatformsAllowList() throws Exception {
+        AddressGuard.Lookup internal = host -> new InetAddress[] {InetAddress.getByName("10.1.2.3")};
+        AddressGuard platform = new AddressGuard("10.0.0.0/8", internal);
+        AddressGuard partners = new AddressGuard("", internal, "");
+        Channels channels = new Channels("Herald/test", 100, Duration.ofSeconds(1), new Targets(platform, Set.of()), partners,
+                "kafka.herald.internal:9092");
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            channels.get("webhook", false).prepare(new DefaultExchange(camel), call(webhook("https://billing.internal/hooks")));
+            assertThatThrownBy(() -> channels.get("webhook", true).prepare(new DefaultExchange(camel), call(webhook("https://billing.internal/hooks"))))
+                    .isInstanceOf(Channel.PermanentFailure.class)
+                    .hasMessageContaining("billing.internal resolves to 10.1.2.3 is private (RFC 1918)")
+                    .hasMessageNotContaining("herald.ssrf.allow");
+        }
+    }
+
+    /** A partner's host that does not resolve at the check is not left to the client's own lookup (the platform's guard). */
+    @Test
+    void aPartnersHostThatDoesNotResolveIsNotLookedUpAgainByTheClient() throws Exception {
+        AddressGuard.Lookup nowhere = host -> {
+            throw new java.net.UnknownHostException(host);
+        };
+        Channels channels = new Channels("Herald/test", 100, Duration.ofSeconds(1), new Targets(new AddressGuard("", nowhere), Set.of()),
+                new AddressGuard("", nowhere, ""), "kafka.herald.internal:9092");
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            DefaultExchange partner = new DefaultExchange(camel);
+            channels.get("webhook", true).prepare(partner, call(webhook("https://later.example/hooks")));
+            assertThat(partner.getProperty(Channel.ADDRESSES, InetAddress[].class)).as("no address: the call fails and is retried").isEmpty();
+            DefaultExchange platform = new DefaultExchange(camel);
+            channels.get("webhook", false).prepare(platform, call(webhook("https://later.example/hooks")));
+            assertThat(platform.getProperty(Channel.ADDRESSES)).as("the platform's: the client resolves it through the guard").isNull();
+        }
+    }
 }

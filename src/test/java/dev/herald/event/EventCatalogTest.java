@@ -56,6 +56,31 @@ class EventCatalogTest {
         assertThat(EventCatalog.load(dir.resolve("missing.yaml")).covers(new TypePattern("anything"))).isTrue();
     }
 
+    @Test
+    void theCatalogSaysWhichTypesPartnersMayHaveAndChecksTheirExamples() throws Exception {
+        EventCatalog catalog = EventCatalog.load(Path.of("config/catalog.yaml"));
+        assertThat(catalog.audience("order.created")).isEqualTo(EventCatalog.Audience.SCOPED);
+        assertThat(catalog.audience("platform.maintenance.scheduled")).isEqualTo(EventCatalog.Audience.BROADCAST);
+        assertThat(catalog.audience("user.signed_up")).as("not marked: never a partner's").isEqualTo(EventCatalog.Audience.NONE);
+        assertThat(catalog.audience("not.catalogued")).isEqualTo(EventCatalog.Audience.NONE);
+        assertThat(catalog.forPartners()).extracting(EventCatalog.Entry::type).contains("order.created").doesNotContain("user.signed_up");
+
+        Files.writeString(dir.resolve("partners.yaml"), """
+                types:
+                  order.created:
+                    description: x
+                    partners: everyone
+                  order.paid:
+                    description: y
+                    partners: scoped
+                    example: {amount: "ten"}
+                    schema: {type: object, properties: {amount: {type: number}}}
+                """);
+        assertThatThrownBy(() -> EventCatalog.load(dir.resolve("partners.yaml")))
+                .hasMessageContaining("partners.yaml:4:15: types.order.created.partners: 'everyone' is not scoped or broadcast")
+                .hasMessageContaining("types.order.paid.example does not match its schema: example.amount");
+    }
+
     private static Message message(String body, String type) {
         Message m = new DefaultExchange(new DefaultCamelContext()).getMessage();
         m.setBody(body);

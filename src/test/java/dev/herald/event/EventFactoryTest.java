@@ -32,6 +32,19 @@ class EventFactoryTest {
     }
 
     @Test
+    void anEventNamesThePartnerItIsForAndAMalformedPartnerIdIsRejected() {
+        assertThat(factory.toEvent(message("{}", "ce-type", "order.created", "ce-partnerid", "acme-shop")).partnerid()).isEqualTo("acme-shop");
+        assertThat(factory.toEvent(message("""
+                {"specversion": "1.0", "id": "e-1", "source": "urn:x", "type": "order.created", "partnerid": "north"}""")).partnerid())
+                .isEqualTo("north");
+        assertThat(Json.string(factory.toEvent(message("{}", "ce-type", "order.created", "ce-partnerid", "acme-shop"))))
+                .contains("\"partnerid\":\"acme-shop\"");
+        assertThatThrownBy(() -> factory.toEvent(message("{}", "ce-type", "order.created", "ce-partnerid", "Acme Shop")))
+                .isInstanceOf(RejectedEventException.class)
+                .hasMessageContaining("partnerid 'Acme Shop' is not a partner id: 1 to 63 lower-case letters");
+    }
+
+    @Test
     void withoutAProducerIdTheIdIsDerivedFromTheSourcePosition() {
         CloudEvent a = factory.toEvent(message("{}", "ce-type", "t.x", "ce-source", "urn:s", "JMSMessageID", "ID:1"));
         CloudEvent b = factory.toEvent(message("{}", "ce-type", "t.x", "ce-source", "urn:s", "JMSMessageID", "ID:1"));

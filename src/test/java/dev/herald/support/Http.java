@@ -24,6 +24,12 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
     }
 
+    /** PATCH with a JSON body. */
+    public static HttpResponse<String> patch(String url, String body, String... headers) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), headers);
+    }
+
     public static HttpResponse<String> delete(String url, String... headers) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE(), headers);
     }

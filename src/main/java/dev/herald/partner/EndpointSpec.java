@@ -1,0 +1,167 @@
+package dev.herald.partner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.channel.ChannelSettings;
+import dev.herald.channel.Targets;
+import dev.herald.event.EventCatalog;
+import dev.herald.event.Json;
+import dev.herald.event.TypePattern;
+import dev.herald.http.HttpProblem;
+import dev.herald.subscription.ContentFilter;
+import dev.herald.subscription.RetrySchedule;
+import dev.herald.subscription.Subscription;
+import dev.herald.subscription.SubscriptionReader;
+import dev.herald.yaml.DidYouMean;
+import dev.herald.yaml.Problems;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A partner's webhook subscription as the partner API takes it: checked with the same readers as
+ * the subscriptions file (types, content filter, rate, retry), plus what partners may not do that
+ * the platform may — subscribe to types the catalog keeps from partners, send above their quota,
+ * retry beyond the bounds, or point at a non-public address (the partners' guard has no allow-list
+ * of the platform's). Kept in the store as the checked JSON ({@code spec}).
+ */
+final class EndpointSpec {
+
+    /** The part of a subscription's id the partner chooses (the id is {@code partnerId.name}). */
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,35}");
+    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "types", "filter", "rateLimit", "retry", "enabled"));
+    static final int MOST_TYPES = 20;
+    static final int MOST_RETRIES = 12;
+    static final Duration LONGEST_DELAY = Duration.ofDays(1);
+    static final int LONGEST_URL = 2048;
+
+    /** What every check needs: the catalog, the partners' guard, the platform's default schedule. */
+    record Rules(EventCatalog catalog, Targets targets, RetrySchedule defaultRetry) {}
+
+    private EndpointSpec() {}
+
+    /**
+     * The checked spec: {@code body} over {@code base} (null when creating). A field given as null is
+     * removed (filter, rateLimit, retry, description).
+     *
+     * @throws HttpProblem 400 listing every problem
+     */
+    static ObjectNode check(JsonNode body, ObjectNode base, int maxRatePerSecond, Rules rules) {
+        Problems problems = new Problems();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                String guess = DidYouMean.closest(k, KEYS, 2);
+                problems.add("unknown field '" + k + "'", (guess == null ? "" : "did you mean " + guess + "? ") + "the fields are " + KEYS);
+            }
+        }
+        ObjectNode spec = base == null ? Json.MAPPER.createObjectNode() : base.deepCopy();
+        for (String k : List.of("description", "url", "types", "filter", "rateLimit", "retry")) {
+            if (!body.has(k)) continue;
+            if (body.get(k).isNull()) spec.remove(k);
+            else spec.set(k, body.get(k));
+        }
+        url(spec.get("url"), problems, rules.targets());
+        types(spec.get("types"), problems, rules.catalog());
+        if (spec.hasNonNull("description") && (!spec.get("description").isTextual() || spec.get("description").asText().length() > 500)) {
+            problems.add("description is not text of at most 500 characters", "say what the endpoint is for, briefly");
+        }
+        if (spec.hasNonNull("filter")) ContentFilter.compile(spec.get("filter"), problems.at("filter"));
+        rate(spec.get("rateLimit"), maxRatePerSecond, problems);
+        retry(spec.get("retry"), problems, rules.defaultRetry());
+        if (!problems.isEmpty()) throw new HttpProblem(400, problems.all().stream()
+                .map(p -> p.what() + " (" + p.fix() + ")").collect(Collectors.joining("; ")));
+        return spec;
+    }
+
+    private static void url(JsonNode v, Problems problems, Targets targets) {
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            problems.add("url is missing", "give the https URL Herald should POST the events to");
+            return;
+        }
+        String text = v.asText();
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            problems.add("url '" + abbreviate(text) + "' is not a URL: " + e.getReason(), "write one such as https://hooks.example.com/herald");
+            return;
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null || text.length() > LONGEST_URL) {
+            problems.add("url '" + abbreviate(text) + "' is not an http(s) URL with a host, of at most " + LONGEST_URL + " characters",
+                    "write one such as https://hooks.example.com/herald");
+        } else if (url.getRawUserInfo() != null) {
+            problems.add("url has a user name or password in it", "leave them out: Herald signs every request instead");
+        } else {
+            for (String refused : targets.url(url)) {
+                problems.add("url: " + refused.replaceFirst("^parameters\\.url: ", ""), "give a public address");
+            }
+        }
+    }
+
+    private static void types(JsonNode v, Problems problems, EventCatalog catalog) {
+        Problems at = problems.at("types");
+        List<TypePattern> patterns = SubscriptionReader.types(v, at);
+        if (v != null && v.isArray() && v.size() > MOST_TYPES) {
+            problems.add("types has " + v.size() + " patterns", "give at most " + MOST_TYPES + " (a pattern such as order.* takes many)");
+        }
+        List<String> offered = catalog.forPartners().stream().map(EventCatalog.Entry::type).toList();
+        for (TypePattern p : patterns) {
+            if (offered.stream().noneMatch(p::matches)) {
+                problems.add("types: '" + p.text() + "' matches no event type partners may receive",
+                        offered.isEmpty() ? "the platform offers none yet" : "the catalog offers " + String.join(", ", offered)
+                                + " (GET /partner/v1/event-types)");
+            }
+        }
+    }
+
+    private static void rate(JsonNode v, int maxRatePerSecond, Problems problems) {
+        if (v == null) return;
+        double perSecond = SubscriptionReader.ratePerSecond(v, problems.at("rateLimit"));
+        if (perSecond > maxRatePerSecond) {
+            problems.add("rateLimit '" + v.asText() + "' is above your quota of " + maxRatePerSecond + "/s",
+                    "ask for at most " + maxRatePerSecond + "/s, or ask the platform to raise your quota");
+        }
+    }
+
+    private static RetrySchedule retry(JsonNode v, Problems problems, RetrySchedule defaultRetry) {
+        if (v == null) return defaultRetry;
+        RetrySchedule r = SubscriptionReader.retry(v, problems.at("retry"), defaultRetry);
+        if (v.isArray() && v.size() > MOST_RETRIES) {
+            problems.add("retry has " + v.size() + " delays", "give at most " + MOST_RETRIES + " attempts");
+        }
+        if (r != defaultRetry && r.delays().stream().anyMatch(d -> d.compareTo(LONGEST_DELAY) > 0)) {
+            problems.add("retry waits longer than a day between two attempts", "keep each delay at most 24h");
+        }
+        return r;
+    }
+
+    /** The subscription the registry matches and delivers to, from a checked spec. */
+    static Subscription subscription(String id, String partner, JsonNode spec, List<byte[]> keys, Instant previousUntil,
+                                     int maxRatePerSecond, Rules rules) {
+        Problems ignored = new Problems(); // checked when it was stored
+        List<TypePattern> types = SubscriptionReader.types(spec.get("types"), ignored);
+        ContentFilter filter = spec.hasNonNull("filter") ? ContentFilter.compile(spec.get("filter"), ignored) : null;
+        RetrySchedule retry = retry(spec.get("retry"), ignored, rules.defaultRetry());
+        long interval = spec.hasNonNull("rateLimit") ? SubscriptionReader.rateLimit(spec.get("rateLimit"), ignored)
+                : Math.max(1, Math.round(1000.0 / maxRatePerSecond));
+        String rateText = spec.hasNonNull("rateLimit") ? spec.get("rateLimit").asText() : maxRatePerSecond + "/s";
+        URI url = URI.create(spec.path("url").asText());
+        ChannelSettings settings = new ChannelSettings(Map.of("url", url.toString()), url, keys, previousUntil, null);
+        return new Subscription(id, spec.path("description").asText(null), types, filter, "webhook", settings, null, retry, false,
+                new Subscription.Limits(interval, 0, rateText), partner);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}
