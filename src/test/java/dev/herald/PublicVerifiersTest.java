@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.event.Json;
+import dev.herald.support.PartnerClient;
 import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,39 @@ class PublicVerifiersTest {
             assertThat(after.header("webhook-signature").split(" ")).hasSize(1);
             assertThat(node(herald.secret, after, after.bodyText())).contains("standardwebhooks: verified");
             assertThat(node(old, after, after.bodyText())).contains("standardwebhooks: REJECTED").contains("svix: REJECTED");
+        }
+    }
+
+    /** A partner rotates its secret over the partner API: both verify during the window, only the new one after it. */
+    @Test
+    void aPartnersRotationOverTheApiVerifiesWithBothSecretsThenOnlyTheNew() throws Exception {
+        requireNodeLibraries();
+        String adminKey = dev.herald.http.ApiKeys.newKey();
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions: []\n", Map.of(
+                     "herald.http.admin-keys", "ops:" + dev.herald.http.ApiKeys.hash(adminKey),
+                     "herald.partners.ssrf.allow", "127.0.0.1:" + receiver.url("").replaceFirst(".*:", ""),
+                     "herald.partners.rotation-window", "4s"))) {
+            PartnerClient p = PartnerClient.create(herald, adminKey, "rotor", null);
+            String first = p.subscribe("{\"name\": \"hooks\", \"url\": \"" + receiver.url("/rotor") + "\", \"types\": [\"order.*\"]}")
+                    .path("secret").asText();
+            var rotated = p.post("/subscriptions/rotor.hooks/rotate-secret", "{}");
+            assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+            String second = Json.tree(rotated.body()).path("secret").asText();
+            assertThat(second).startsWith("whsec_").isNotEqualTo(first);
+
+            herald.send("legacy.orders", "{\"orderId\": \"R-1\", \"status\": \"created\", \"partner\": \"rotor\"}");
+            Receiver.Request during = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/rotor"), l -> !l.isEmpty()).get(0);
+            assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+            assertThat(node(first, during, during.bodyText())).contains("standardwebhooks: verified").contains("svix: verified");
+            assertThat(node(second, during, during.bodyText())).contains("standardwebhooks: verified").contains("svix: verified");
+
+            Thread.sleep(4_500); // the window ends
+            herald.send("legacy.orders", "{\"orderId\": \"R-2\", \"status\": \"created\"}", Map.of("ce_partnerid", "rotor"));
+            Receiver.Request after = await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests("/rotor"), l -> l.size() == 2).get(1);
+            assertThat(after.header("webhook-signature").split(" ")).hasSize(1);
+            assertThat(node(second, after, after.bodyText())).contains("standardwebhooks: verified");
+            assertThat(node(first, after, after.bodyText())).contains("standardwebhooks: REJECTED").contains("svix: REJECTED");
         }
     }
 
