@@ -235,6 +235,7 @@ public final class AdminApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("description", s.description());
+        m.put("partner", s.partner());
         m.put("types", s.types().stream().map(t -> t.text()).toList());
         m.put("channel", s.channel());
         // Only a webhook's URL is shown: a Slack URL is a secret, other parameters may be.
