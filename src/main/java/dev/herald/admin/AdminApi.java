@@ -254,7 +254,7 @@ public final class AdminApi {
     }
 
     /** A circuit as operators read it: closed or open, since when, and when the next probe may go. */
-    private static Map<String, Object> circuit(SubscriptionHealth.State st) {
+    public static Map<String, Object> circuit(SubscriptionHealth.State st) {
         Map<String, Object> m = new LinkedHashMap<>();
         SubscriptionHealth.Circuit state = st == null ? SubscriptionHealth.Circuit.CLOSED : st.circuit();
         m.put("state", state.name().toLowerCase(java.util.Locale.ROOT));

@@ -159,12 +159,15 @@ public final class Replays {
 
     /** Why nothing can be delivered to the subscription now, or null if it can. */
     private String whyNotDeliverable(String subscriptionId) {
-        if (subscriptions.inForce(subscriptionId) == null) {
-            return "subscription '" + subscriptionId + "' is not in config/subscriptions.yaml any more; nothing can be delivered to it";
+        Subscription s = subscriptions.inForce(subscriptionId);
+        if (s == null) {
+            return "subscription '" + subscriptionId + "' no longer exists (it is not in config/subscriptions.yaml, nor a partner's);"
+                    + " nothing can be delivered to it";
         }
         String disabled = subscriptions.disabledReason(subscriptionId);
-        return disabled == null ? null : "subscription '" + subscriptionId + "' is disabled (" + disabled + "); enable it first:"
-                + " POST /api/subscriptions/" + subscriptionId + "/enable";
+        return disabled == null ? null : "subscription '" + subscriptionId + "' is disabled (" + disabled + "); enable it first: "
+                + (s.partner() == null ? "POST /api/subscriptions/" + subscriptionId + "/enable"
+                : "PATCH /partner/v1/subscriptions/" + subscriptionId + " {\"enabled\": true}");
     }
 
     private void requireDeliverable(String subscriptionId) {

@@ -2,7 +2,7 @@ package dev.herald.config;
 
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.admin.AdminApi;
-import dev.herald.admin.PartnerAdmin;
+import dev.herald.partner.PartnerAdmin;
 import dev.herald.admin.Replays;
 import dev.herald.broker.BrokerLogins;
 import dev.herald.broker.EmbeddedBroker;
@@ -50,6 +50,8 @@ import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.partner.PartnerSubscriptions;
 import dev.herald.partner.SubscriptionApi;
+import dev.herald.partner.PartnerView;
+import dev.herald.store.PartnerQueries;
 import dev.herald.trace.Tracing;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,12 +174,15 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("ingestApi", new IngestApi(auth, events, publisher, ingestCommits, inline, idempotency, metrics, maxEventBytes,
                     cfg.integer("herald.http.max-batch-bytes"), cfg.integer("herald.http.max-batch-events"), idempotencyWindow));
             AdminQueries queries = new AdminQueries(store.dataSource());
-            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, new Replays(queries, subscriptions, publisher), admission,
+            Replays replays = new Replays(queries, subscriptions, publisher);
+            registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, replays, admission,
                     new AdminApi.Rejected(pool, publisher, events, metrics, context)));
             registry.bind("partnerAdmin", new PartnerAdmin(auth, partners, subscriptions::reloadStoredIfChanged));
             registry.bind("partnerApi", new PartnerApi(auth, partners));
             registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
                     cfg.duration("herald.partners.rotation-window")));
+            registry.bind("partnerView", new PartnerView(auth, new PartnerQueries(store.dataSource()), queries, replays, subscriptions,
+                    admission));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));

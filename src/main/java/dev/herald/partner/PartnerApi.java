@@ -22,6 +22,25 @@ public final class PartnerApi {
         this.partners = partners;
     }
 
+    /** A partner API operation: its answer's body (null: an empty one), for the partner whose key came. */
+    interface Call {
+        Object run(Exchange exchange, String partnerId) throws Exception;
+    }
+
+    /** Finds the partner from the key (401/403 otherwise), runs the call for it, and answers its body as JSON with this status. */
+    static void serve(Exchange exchange, Auth auth, int status, Call call) {
+        HttpResponses.serve(exchange, ex -> {
+            String partnerId = auth.partner(ex);
+            Object body = call.run(ex, partnerId);
+            HttpResponses.json(ex, status, body == null ? "" : body);
+        });
+    }
+
+    /** Ids of a partner's things begin with its id and a dot: another partner's never do (partner ids have no dots). */
+    static boolean mine(String partnerId, String id) {
+        return id != null && id.startsWith(partnerId + ".");
+    }
+
     /** The partner the key belongs to: its id, name, status and limits. */
     public void getPartnerSelf(Exchange exchange) {
         HttpResponses.serve(exchange, ex -> {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.event.EventCatalog;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
-import dev.herald.http.HttpResponses;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
 import java.security.SecureRandom;
@@ -48,16 +47,8 @@ public final class SubscriptionApi {
         this.rotationWindow = rotationWindow;
     }
 
-    private void partner(Exchange exchange, int status, Call call) {
-        HttpResponses.serve(exchange, ex -> {
-            String partnerId = auth.partner(ex);
-            Object body = call.run(ex, partnerId);
-            HttpResponses.json(ex, status, body == null ? "" : body);
-        });
-    }
-
-    private interface Call {
-        Object run(Exchange exchange, String partnerId) throws Exception;
+    private void partner(Exchange exchange, int status, PartnerApi.Call call) {
+        PartnerApi.serve(exchange, auth, status, call);
     }
 
     public void createSubscription(Exchange exchange) {
@@ -131,7 +122,7 @@ public final class SubscriptionApi {
     public void deleteSubscription(Exchange exchange) {
         partner(exchange, 204, (ex, partnerId) -> {
             String id = path(ex, "id");
-            if (!mine(partnerId, id) || !stored.delete(partnerId, id)) throw notFound(id);
+            if (!PartnerApi.mine(partnerId, id) || !stored.delete(partnerId, id)) throw notFound(id);
             registry.reloadStoredIfChanged();
             return null;
         });
@@ -142,7 +133,7 @@ public final class SubscriptionApi {
         partner(exchange, 200, (ex, partnerId) -> {
             String id = path(ex, "id");
             Instant until = Instant.now().plus(rotationWindow);
-            if (!mine(partnerId, id)) throw notFound(id);
+            if (!PartnerApi.mine(partnerId, id)) throw notFound(id);
             String secret = stored.rotate(partnerId, id, until).orElseThrow(() -> notFound(id));
             registry.reloadStoredIfChanged();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -167,13 +158,15 @@ public final class SubscriptionApi {
     }
 
     private PartnerSubscriptions.Stored own(String partnerId, String id) throws Exception {
-        if (!mine(partnerId, id)) throw notFound(id);
+        if (!PartnerApi.mine(partnerId, id)) throw notFound(id);
         return stored.get(partnerId, id).orElseThrow(() -> notFound(id));
     }
 
-    /** Ids are partnerId.name: another partner's never starts with this one's (ids have no dots). */
-    private static boolean mine(String partnerId, String id) {
-        return id != null && id.startsWith(partnerId + ".");
+    /** The partner's subscription in force now; 404 for another's, as for one that does not exist. */
+    static Subscription inForce(SubscriptionRegistry registry, String partnerId, String id) {
+        Subscription s = PartnerApi.mine(partnerId, id) ? registry.inForce(id) : null;
+        if (s == null || !partnerId.equals(s.partner())) throw notFound(id);
+        return s;
     }
 
     private int maxRate(String partnerId) throws Exception {
@@ -203,7 +196,7 @@ public final class SubscriptionApi {
         return m;
     }
 
-    private static int limit(String text) {
+    static int limit(String text) {
         if (text == null) return DEFAULT_PAGE;
         try {
             int n = Integer.parseInt(text);
@@ -221,7 +214,7 @@ public final class SubscriptionApi {
         return b.toString();
     }
 
-    private static HttpProblem notFound(String id) {
+    static HttpProblem notFound(String id) {
         return new HttpProblem(404, "you have no subscription '" + id + "'");
     }
 

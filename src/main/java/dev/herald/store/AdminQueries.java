@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -153,38 +151,7 @@ public final class AdminQueries {
     }
 
     private List<Map<String, Object>> rows(String sql, List<Object> args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
-            List<Map<String, Object>> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object v = rs.getObject(i);
-                        if (v instanceof Timestamp t) v = t.toInstant().toString();
-                        row.put(camel(md.getColumnLabel(i).toLowerCase()), v);
-                    }
-                    out.add(row);
-                }
-            }
-            return out;
-        }
-    }
-
-    /** snake_case column → camelCase JSON field. */
-    private static String camel(String column) {
-        StringBuilder b = new StringBuilder();
-        boolean up = false;
-        for (char ch : column.toCharArray()) {
-            if (ch == '_') {
-                up = true;
-            } else {
-                b.append(up ? Character.toUpperCase(ch) : ch);
-                up = false;
-            }
-        }
-        return b.toString();
+        return Rows.query(dataSource, sql, args);
     }
 
     /** A WHERE clause built from the filters that are set. */

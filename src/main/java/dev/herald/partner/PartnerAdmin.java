@@ -1,4 +1,4 @@
-package dev.herald.admin;
+package dev.herald.partner;
 
 import static dev.herald.http.Requests.jsonBody;
 import static dev.herald.http.Requests.path;
@@ -9,8 +9,6 @@ import dev.herald.event.CloudEvent;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
-import dev.herald.partner.PartnerApi;
-import dev.herald.partner.Partners;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
