@@ -187,7 +187,9 @@ public final class DeliveryAttempts {
                 d.attempt(), a.started(), latency, answer == null ? null : answer.status(), answer == null ? null : answer.excerpt(),
                 verdict.status() == DeliveryStatus.SUCCEEDED ? null : verdict.reason(), verdict.status().value(), verdict.nextAt(),
                 instanceId)));
-        exchange.setProperty(DeliveryPlan.THEN, followUps(d, result, verdict, disabledNow ? health.reason() : null, now));
+        // A partner's subscription: its operational events are for that partner (and the platform's).
+        String partner = a.subscription() == null ? null : a.subscription().partner();
+        exchange.setProperty(DeliveryPlan.THEN, followUps(d, partner, result, verdict, disabledNow ? health.reason() : null, now));
         log(d, verdict, latency, now);
     }
 
@@ -221,7 +223,8 @@ public final class DeliveryAttempts {
      * (scheduled by the broker), or the dead letter; the next delivery of its ordering lane, parked
      * until this one finished; and Herald's own events about it.
      */
-    private List<DeliveryPlan.FollowUp> followUps(Delivery d, AttemptOutcome result, Verdict verdict, String disabledReason, long now)
+    private List<DeliveryPlan.FollowUp> followUps(Delivery d, String partner, AttemptOutcome result, Verdict verdict, String disabledReason,
+                                                  long now)
             throws Exception {
         List<DeliveryPlan.FollowUp> then = new ArrayList<>(2);
         if (verdict.status() == DeliveryStatus.RETRYING) {
@@ -239,13 +242,13 @@ public final class DeliveryAttempts {
                     .ifPresent(next -> then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, next)));
         }
         if (result != null && result.kind() == AttemptOutcome.Kind.GONE) {
-            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, verdict.reason())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, partner, verdict.reason())));
         }
         if (disabledReason != null) {
-            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, disabledReason)));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.subscriptionDisabled(d, partner, disabledReason)));
         }
         if (verdict.status() == DeliveryStatus.DEAD && !OperationalEvents.isOperational(d.event().path("type").asText())) {
-            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, verdict.reason())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, partner, verdict.reason())));
         }
         return then;
     }

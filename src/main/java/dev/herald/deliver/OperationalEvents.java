@@ -10,7 +10,8 @@ import java.util.UUID;
 /**
  * Herald's own events, so an operator can subscribe Slack, email or anything else to them like to
  * any event: {@code herald.delivery.dead} and {@code herald.subscription.disabled}. Their ids are
- * derived from what they report, so a re-made attempt does not report twice.
+ * derived from what they report, so a re-made attempt does not report twice. About a partner's
+ * subscription, they name the partner ({@code partnerid}): that partner may subscribe to its own.
  */
 public final class OperationalEvents {
 
@@ -25,7 +26,8 @@ public final class OperationalEvents {
         return type != null && type.startsWith("herald.");
     }
 
-    public static String deliveryDead(Delivery d, String reason) {
+    /** @param partner the subscription's partner, or null for the platform's own */
+    public static String deliveryDead(Delivery d, String partner, String reason) {
         ObjectNode data = Json.MAPPER.createObjectNode()
                 .put("deliveryId", d.id())
                 .put("eventId", d.eventId())
@@ -33,20 +35,21 @@ public final class OperationalEvents {
                 .put("subscriptionId", d.subscriptionId())
                 .put("attempts", d.attempt())
                 .put("reason", reason);
-        return event(DELIVERY_DEAD, DELIVERY_DEAD + "|" + d.id() + "|" + d.attempt(), d.subscriptionId(), data);
+        return event(DELIVERY_DEAD, DELIVERY_DEAD + "|" + d.id() + "|" + d.attempt(), d.subscriptionId(), partner, data);
     }
 
-    public static String subscriptionDisabled(Delivery d, String reason) {
+    public static String subscriptionDisabled(Delivery d, String partner, String reason) {
         ObjectNode data = Json.MAPPER.createObjectNode()
                 .put("subscriptionId", d.subscriptionId())
                 .put("reason", reason)
                 .put("deliveryId", d.id());
-        return event(SUBSCRIPTION_DISABLED, SUBSCRIPTION_DISABLED + "|" + d.subscriptionId() + "|" + d.id(), d.subscriptionId(), data);
+        return event(SUBSCRIPTION_DISABLED, SUBSCRIPTION_DISABLED + "|" + d.subscriptionId() + "|" + d.id(), d.subscriptionId(), partner,
+                data);
     }
 
-    private static String event(String type, String identity, String subject, ObjectNode data) {
+    private static String event(String type, String identity, String subject, String partner, ObjectNode data) {
         String id = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
         return Json.string(new CloudEvent(CloudEvent.SPEC_VERSION, id, SOURCE, type, subject, Instant.now().toString(),
-                "application/json", null, data));
+                "application/json", null, partner, null, null, data));
     }
 }
