@@ -51,6 +51,8 @@ import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.partner.PartnerSubscriptions;
 import dev.herald.partner.SubscriptionApi;
 import dev.herald.partner.PartnerView;
+import dev.herald.partner.PortalLinks;
+import dev.herald.partner.SecretBox;
 import dev.herald.store.PartnerQueries;
 import dev.herald.trace.Tracing;
 import java.nio.file.Files;
@@ -95,14 +97,16 @@ public final class HeraldConfiguration implements CamelConfiguration {
             RetrySchedule defaultRetry = RetrySchedule.parse(cfg.string("herald.retry.schedule"), cfg.decimal("herald.retry.jitter"));
             // Partners' webhooks pass their own guard: the platform's allow-list is not theirs.
             AddressGuard partnerGuard = PartnerSetup.guard(cfg);
-            PartnerSubscriptions partnerSubscriptions = PartnerSubscriptions.open(store.dataSource(), PartnerSetup.secretBox(cfg, dataDir),
+            SecretBox partnerSecrets = PartnerSetup.secretBox(cfg, dataDir);
+            PartnerSubscriptions partnerSubscriptions = PartnerSubscriptions.open(store.dataSource(), partnerSecrets,
                     catalog, new Targets(partnerGuard, java.util.Set.of()), defaultRetry);
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(Path.of(cfg.string("herald.subscriptions.file")),
                     new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry, cfg.string("herald.kafka.brokers"), targets),
                     store, catalog, partnerSubscriptions);
             subscriptions.load();
             subscriptions.refreshState();
-            Partners partners = new Partners(store.dataSource());
+            PortalLinks portalLinks = new PortalLinks(partnerSecrets);
+            Partners partners = new Partners(store.dataSource(), portalLinks);
             Auth auth = HttpSetup.auth(cfg, partners);
 
             // The broker: Herald's own, or the one at herald.broker.url.
@@ -177,7 +181,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             Replays replays = new Replays(queries, subscriptions, publisher);
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, replays, admission,
                     new AdminApi.Rejected(pool, publisher, events, metrics, context)));
-            registry.bind("partnerAdmin", new PartnerAdmin(auth, partners, subscriptions::reloadStoredIfChanged));
+            registry.bind("partnerAdmin", new PartnerAdmin(auth, partners, subscriptions::reloadStoredIfChanged, portalLinks));
             registry.bind("partnerApi", new PartnerApi(auth, partners));
             registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
                     cfg.duration("herald.partners.rotation-window")));

@@ -16,10 +16,10 @@ public final class Auth {
     /** A partner's key, found by its hash: whose it is, and whether that partner may call now. */
     public record PartnerKey(String partnerId, boolean active) {}
 
-    /** Where partners' keys are (the store). */
+    /** Where partners' keys are (the store), and the portal's short-lived links. */
     public interface PartnerKeys {
-        /** The partner whose unrevoked key has this SHA-256 hash (hex), if any. */
-        Optional<PartnerKey> partnerOf(String keyHash) throws SQLException;
+        /** The partner this key (or a portal link's token) belongs to, if any: an unrevoked key, a token not expired. */
+        Optional<PartnerKey> partnerOf(String key) throws SQLException;
     }
 
     private final ApiKeys ingest;
@@ -54,10 +54,11 @@ public final class Auth {
     public String partner(Exchange exchange) throws SQLException {
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         Optional<String> key = ApiKeys.bearer(header);
-        Optional<PartnerKey> found = key.isEmpty() ? Optional.empty() : partners.partnerOf(ApiKeys.hash(key.get()));
+        Optional<PartnerKey> found = key.isEmpty() ? Optional.empty() : partners.partnerOf(key.get());
         PartnerKey partner = found.orElseThrow(() -> new HttpProblem(401, header == null
                 ? "this call needs a partner API key: send it as `Authorization: Bearer <key>`"
-                : "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)"));
+                : "the key sent is not a partner API key, or it was revoked, or the portal link has expired (the platform's admin"
+                        + " issues partner keys and portal links)"));
         if (!partner.active()) {
             throw new HttpProblem(403, "this partner is suspended; the platform's admin can resume it");
         }

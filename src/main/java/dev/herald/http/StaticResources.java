@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.camel.Exchange;
 
-/** The OpenAPI document and the delivery console, served from the classpath (no separate web server). */
+/** The OpenAPI document, the delivery console and the partner portal, served from the classpath (no separate web server). */
 public final class StaticResources {
 
     private final byte[] openapi;
     private final byte[] console;
+    private final byte[] portal;
 
     public StaticResources() throws IOException {
         openapi = read("/herald/openapi.yaml");
         console = read("/herald/console/index.html");
+        portal = read("/herald/portal/index.html");
     }
 
     public void openapi(Exchange exchange) {
@@ -21,6 +23,13 @@ public final class StaticResources {
 
     public void console(Exchange exchange) {
         serve(exchange, console, "text/html; charset=utf-8");
+    }
+
+    public void portal(Exchange exchange) {
+        serve(exchange, portal, "text/html; charset=utf-8");
+        // The page holds a partner's token: no other site may frame it, and it sends no Referer.
+        exchange.getMessage().setHeader("X-Frame-Options", "DENY");
+        exchange.getMessage().setHeader("Referrer-Policy", "no-referrer");
     }
 
     private static void serve(Exchange exchange, byte[] body, String type) {

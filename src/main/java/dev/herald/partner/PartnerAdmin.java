@@ -28,16 +28,48 @@ public final class PartnerAdmin {
     static final int DEFAULT_MAX_RATE = 50;
     static final int MOST_SUBSCRIPTIONS = 1_000;
     static final int MOST_RATE = 10_000;
+    static final java.time.Duration DEFAULT_PORTAL_LINK = java.time.Duration.ofHours(1);
+    static final java.time.Duration LONGEST_PORTAL_LINK = java.time.Duration.ofHours(24);
 
     private final Auth auth;
     private final Partners partners;
     private final Runnable changed;
+    private final PortalLinks portal;
 
     /** @param changed told when a partner is suspended, resumed or deleted (its subscriptions change with it) */
-    public PartnerAdmin(Auth auth, Partners partners, Runnable changed) {
+    public PartnerAdmin(Auth auth, Partners partners, Runnable changed, PortalLinks portal) {
         this.auth = auth;
         this.partners = partners;
         this.changed = changed;
+        this.portal = portal;
+    }
+
+    /**
+     * A link to the partner portal for this partner, valid for {@code validFor} (default 1h, at most
+     * 24h): what to hand the partner, as Svix's and Convoy's portal links are handed. The token rides
+     * in the URL's fragment, which browsers never send to a server.
+     */
+    public void issuePortalLink(Exchange exchange) {
+        admin(exchange, 201, ex -> {
+            String id = path(ex, "id");
+            Partners.Partner p = partners.get(id).orElseThrow(() -> noPartner(ex));
+            String text = text(jsonBody(ex), "validFor");
+            java.time.Duration validFor;
+            try {
+                validFor = text == null ? DEFAULT_PORTAL_LINK : dev.herald.subscription.Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new HttpProblem(400, "validFor '" + text + "' is not a duration such as 30m or 2h");
+            }
+            if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(LONGEST_PORTAL_LINK) > 0) {
+                throw new HttpProblem(400, "validFor must be more than 0 and at most 24h, not " + text);
+            }
+            PortalLinks.Link link = portal.issue(p.id(), validFor);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("partnerId", p.id());
+            m.put("url", origin(ex) + "/portal#token=" + link.token());
+            m.put("expiresAt", link.expiresAt().toString());
+            return m;
+        });
     }
 
     private void admin(Exchange exchange, int status, HttpResponses.Call call) {
@@ -116,6 +148,17 @@ public final class PartnerAdmin {
             }
             return null;
         });
+    }
+
+    /** Where this request was sent (scheme, host and port): the portal is on the same server. */
+    private static String origin(Exchange ex) {
+        String url = ex.getMessage().getHeader(Exchange.HTTP_URL, String.class);
+        if (url != null) {
+            java.net.URI u = java.net.URI.create(url);
+            if (u.getScheme() != null && u.getRawAuthority() != null) return u.getScheme() + "://" + u.getRawAuthority();
+        }
+        String host = ex.getMessage().getHeader("Host", String.class);
+        return host == null ? "" : "http://" + host;
     }
 
     /** This instance applies the change now; the others within their reload interval. */

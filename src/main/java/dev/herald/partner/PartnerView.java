@@ -108,6 +108,31 @@ public final class PartnerView {
         });
     }
 
+    /**
+     * The endpoint over time, for the portal's charts: the last {@code hours} (1-168, default 24) in
+     * 24 buckets, each with its attempts succeeded and failed and their latency p50 and p99.
+     */
+    public void getSubscriptionStats(Exchange exchange) {
+        PartnerApi.serve(exchange, auth, 200, (ex, partnerId) -> {
+            Subscription s = SubscriptionApi.inForce(registry, partnerId, path(ex, "id"));
+            int hours = hours(query(ex, "hours"));
+            Instant now = Instant.now();
+            return EndpointSeries.of(partnerQueries.attempts(s.id(), now.minus(Duration.ofHours(hours)), EndpointSeries.MOST_POINTS),
+                    now, Duration.ofHours(hours), 24);
+        });
+    }
+
+    private static int hours(String text) {
+        if (text == null) return 24;
+        try {
+            int h = Integer.parseInt(text);
+            if (h >= 1 && h <= 168) return h;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new HttpProblem(400, "hours must be a whole number from 1 to 168, not '" + text + "'");
+    }
+
     /** A herald.test event to this endpoint alone, signed and recorded like any delivery. */
     public void testSubscription(Exchange exchange) {
         PartnerApi.serve(exchange, auth, 202, (ex, partnerId) -> replays.test(SubscriptionApi.inForce(registry, partnerId, path(ex, "id"))));

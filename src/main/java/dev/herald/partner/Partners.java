@@ -46,9 +46,12 @@ public final class Partners implements Auth.PartnerKeys {
     static final String KEY_PREFIX = "hpk_";
 
     private final DataSource dataSource;
+    private final PortalLinks portal;
 
-    public Partners(DataSource dataSource) {
+    /** @param portal the portal's links, accepted as partner keys (null: none) */
+    public Partners(DataSource dataSource, PortalLinks portal) {
         this.dataSource = dataSource;
+        this.portal = portal;
     }
 
     /** Empty when a partner with this id exists already. */
@@ -172,11 +175,16 @@ public final class Partners implements Auth.PartnerKeys {
     }
 
     @Override
-    public Optional<Auth.PartnerKey> partnerOf(String keyHash) throws SQLException {
+    public Optional<Auth.PartnerKey> partnerOf(String key) throws SQLException {
+        if (key.startsWith(PortalLinks.PREFIX)) {
+            Optional<String> id = portal == null ? Optional.empty() : portal.partnerOf(key);
+            if (id.isEmpty()) return Optional.empty();
+            return get(id.get()).map(p -> new Auth.PartnerKey(p.id(), p.status() == Status.ACTIVE));
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select p.id, p.status from partner_keys k join partners p on p.id = k.partner_id"
                      + " where k.key_hash = ? and k.revoked_at is null")) {
-            ps.setString(1, keyHash);
+            ps.setString(1, ApiKeys.hash(key));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 return Optional.of(new Auth.PartnerKey(rs.getString(1), Status.ACTIVE.text().equals(rs.getString(2))));

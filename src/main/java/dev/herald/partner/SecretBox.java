@@ -37,6 +37,17 @@ public final class SecretBox {
         this.keyId = HexFormat.of().formatHex(sha256(k), 0, 8);
     }
 
+    /** A key for another use (portal links), derived from the same secret and not usable as this one. */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Which key seals: stored beside each sealed secret. */
     public String keyId() {
         return keyId;

@@ -110,7 +110,7 @@ class ConsoleBrowserTest {
         }
     }
 
-    private static void requireBrowser() {
+    static void requireBrowser() {
         boolean chromium = Files.isExecutable(CHROMIUM);
         boolean playwright = Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core"));
         if (chromium && playwright) return;

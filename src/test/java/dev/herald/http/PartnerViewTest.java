@@ -129,6 +129,68 @@ class PartnerViewTest {
         assertThat(receiver.requests("/other-ops")).isEmpty();
     }
 
+    static String portalToken(String partnerId, String body) throws Exception {
+        HttpResponse<String> r = Http.post(herald.http("/api/partners/" + partnerId + "/portal-link"), "application/json", body,
+                "Authorization", "Bearer " + ADMIN_KEY);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String url = Json.tree(r.body()).path("url").asText();
+        assertThat(url).startsWith(herald.http("/portal#token=hpp_"));
+        return url.substring(url.indexOf("#token=") + 7);
+    }
+
+    @Test
+    void aPortalLinkIsThePartnersKeyUntilItExpiresAndNothingMore() throws Exception {
+        String token = portalToken("viewer", "{\"validFor\": \"3s\"}");
+        String bearer = "Bearer " + token;
+        assertThat(Json.tree(Http.get(herald.http("/partner/v1/subscriptions"), "Authorization", bearer).body()).path("items")
+                .findValuesAsText("id")).contains("viewer.ok").doesNotContain("other.ops");
+        assertThat(Http.get(herald.http("/partner/v1/subscriptions/other.ops/health"), "Authorization", bearer).statusCode()).isEqualTo(404);
+        assertThat(Http.get(herald.http("/api/partners"), "Authorization", bearer).statusCode()).as("not an admin key").isEqualTo(401);
+        String forged = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+        assertThat(Http.get(herald.http("/partner/v1/partner"), "Authorization", "Bearer " + forged).statusCode()).isEqualTo(401);
+        // Another partner's id with this signature: the signature covers the id.
+        String[] parts = token.substring(4).split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[0]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("viewer", "other");
+        String swapped = "hpp_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + parts[1];
+        assertThat(Http.get(herald.http("/partner/v1/partner"), "Authorization", "Bearer " + swapped).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> page = Http.get(herald.http("/portal"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.body()).contains("/partner/v1");
+        for (String bad : new String[] {"{\"validFor\": \"25h\"}", "{\"validFor\": \"soon\"}"}) {
+            assertThat(Http.post(herald.http("/api/partners/viewer/portal-link"), "application/json", bad, "Authorization", "Bearer " + ADMIN_KEY)
+                    .statusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(Http.post(herald.http("/api/partners/nobody/portal-link"), "application/json", "{}", "Authorization", "Bearer " + ADMIN_KEY)
+                .statusCode()).isEqualTo(404);
+
+        Thread.sleep(3_200);
+        HttpResponse<String> expired = Http.get(herald.http("/partner/v1/partner"), "Authorization", bearer);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("portal link has expired");
+
+        PartnerClient suspended = PartnerClient.create(herald, ADMIN_KEY, "linked", null);
+        String linked = portalToken(suspended.id, "{}");
+        Http.post(herald.http("/api/partners/linked/suspend"), "application/json", "", "Authorization", "Bearer " + ADMIN_KEY);
+        assertThat(Http.get(herald.http("/partner/v1/partner"), "Authorization", "Bearer " + linked).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anEndpointsChartHasItsAttemptsInBuckets() throws Exception {
+        JsonNode stats = Json.tree(viewer.get("/subscriptions/viewer.failing/stats?hours=24").body());
+        assertThat(stats.path("buckets")).hasSize(24);
+        assertThat(stats.path("bucketSeconds").asInt()).isEqualTo(3600);
+        JsonNode last = stats.path("buckets").get(23);
+        assertThat(last.path("failed").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(last.path("succeeded").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(last.path("p99").isNumber()).isTrue();
+        assertThat(viewer.get("/subscriptions/viewer.failing/stats?hours=0").statusCode()).isEqualTo(400);
+        assertThat(other.get("/subscriptions/viewer.failing/stats").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void anEndpointsHealthSaysHowItFares() throws Exception {
         JsonNode h = Json.tree(viewer.get("/subscriptions/viewer.failing/health").body());
