@@ -1,6 +1,7 @@
 // Drives the delivery console in headless Chromium: sees a dead letter, clicks Replay, sees it
 // delivered; sees a rejected message, opens it, re-drives it and then all the others shown, sees
-// their events arrive; reads the subscriptions' circuits and waiting deliveries; saves a screenshot.
+// their events arrive; reads the subscriptions' circuits and waiting deliveries; opens a subscription's
+// chart and the queues' chart; saves a screenshot.
 // Usage: node console.mjs <console-url> <admin-key> <delivery-id> <rejected-id> <event-ids,comma,separated> <png> <subscription-ids,comma,separated>
 import { chromium } from "playwright-core";
 
@@ -52,6 +53,13 @@ try {
     console.log(`circuit of ${id}: ` + (await row.locator("[data-testid=circuit]").textContent()));
     console.log(`waiting of ${id}: ` + (await row.locator("[data-testid=waiting]").textContent()));
   }
+  // Charts: a subscription's last 24 hours (its failed attempt drawn), and the queues.
+  await page.locator(`[data-testid=subscriptions] tr[data-subscription="${subscriptionIds.split(",")[0]}"]`).click();
+  await page.locator("[data-testid=subscription-chart] [data-testid=chart-deliveries] rect[data-series=failed]").first()
+    .waitFor({ timeout: 15000 });
+  console.log("subscription chart: " + (await page.locator("[data-testid=subscription-chart] .legend").first().textContent()));
+  await page.locator("[data-testid=queue-chart] [data-testid=chart-queues] circle").first().waitFor({ timeout: 15000 });
+  console.log("queue chart: " + (await page.locator("[data-testid=queue-chart] .legend").first().textContent()));
   await page.screenshot({ path: png, fullPage: true });
   console.log("screenshot " + png);
 } finally {

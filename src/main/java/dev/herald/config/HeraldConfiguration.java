@@ -2,6 +2,8 @@ package dev.herald.config;
 
 import dev.herald.broker.BrokerDefaults;
 import dev.herald.admin.AdminApi;
+import dev.herald.admin.Charts;
+import dev.herald.admin.QueueHistory;
 import dev.herald.partner.PartnerAdmin;
 import dev.herald.admin.Replays;
 import dev.herald.broker.BrokerLogins;
@@ -181,6 +183,9 @@ public final class HeraldConfiguration implements CamelConfiguration {
             Replays replays = new Replays(queries, subscriptions, publisher);
             registry.bind("adminApi", new AdminApi(auth, queries, subscriptions, replays, admission,
                     new AdminApi.Rejected(pool, publisher, events, metrics, context)));
+            QueueHistory queueHistory = new QueueHistory(List.of(BrokerDefaults.EVENTS, BrokerDefaults.DELIVERIES, BrokerDefaults.DEAD,
+                    BrokerDefaults.REJECTED, BrokerDefaults.LOG), broker == null ? null : broker::messageCount);
+            registry.bind("adminCharts", new Charts(auth, queries, subscriptions, queueHistory));
             registry.bind("partnerAdmin", new PartnerAdmin(auth, partners, subscriptions::reloadStoredIfChanged, portalLinks));
             registry.bind("partnerApi", new PartnerApi(auth, partners));
             registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
@@ -204,6 +209,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     gauges(metrics, embedded, subscriptions, admission);
                     if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
                     OrderingWarnings.logAtStart(ctx, subscriptions.fromFile());
+                    queueHistory.sample(); // the console's queue chart has a first point at once
                 }
             });
 
@@ -215,6 +221,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     }),
                     new HousekeepingRoutes.Job("herald-subscriptions-reload", cfg.duration("herald.subscriptions.reload-interval"),
                             subscriptions::reloadIfChanged),
+                    new HousekeepingRoutes.Job("herald-queue-history", Duration.ofSeconds(QueueHistory.PERIOD_SECONDS), queueHistory::sample),
                     new HousekeepingRoutes.Job("herald-ordering-sweep", Duration.ofMillis(sweeper.periodMillis()), sweeper::run),
                     new HousekeepingRoutes.Job("herald-unpark", Unparker.PERIOD, unparker::run),
                     // Event ids an idle JMS ingress thread still holds from its last (long committed) message.

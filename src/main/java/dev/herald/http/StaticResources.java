@@ -10,11 +10,13 @@ public final class StaticResources {
     private final byte[] openapi;
     private final byte[] console;
     private final byte[] portal;
+    private final byte[] charts;
 
     public StaticResources() throws IOException {
         openapi = read("/herald/openapi.yaml");
         console = read("/herald/console/index.html");
         portal = read("/herald/portal/index.html");
+        charts = read("/herald/ui/charts.js");
     }
 
     public void openapi(Exchange exchange) {
@@ -23,6 +25,11 @@ public final class StaticResources {
 
     public void console(Exchange exchange) {
         serve(exchange, console, "text/html; charset=utf-8");
+    }
+
+    /** The charts the console and the portal draw (one script, so both draw alike). */
+    public void charts(Exchange exchange) {
+        serve(exchange, charts, "text/javascript; charset=utf-8");
     }
 
     public void portal(Exchange exchange) {

@@ -4,6 +4,7 @@ import static dev.herald.http.Requests.path;
 import static dev.herald.http.Requests.query;
 
 import dev.herald.admin.AdminApi;
+import dev.herald.admin.AttemptSeries;
 import dev.herald.admin.Replays;
 import dev.herald.deliver.Admission;
 import dev.herald.http.Auth;
@@ -115,22 +116,11 @@ public final class PartnerView {
     public void getSubscriptionStats(Exchange exchange) {
         PartnerApi.serve(exchange, auth, 200, (ex, partnerId) -> {
             Subscription s = SubscriptionApi.inForce(registry, partnerId, path(ex, "id"));
-            int hours = hours(query(ex, "hours"));
+            int hours = AttemptSeries.hours(query(ex, "hours"));
             Instant now = Instant.now();
-            return EndpointSeries.of(partnerQueries.attempts(s.id(), now.minus(Duration.ofHours(hours)), EndpointSeries.MOST_POINTS),
+            return AttemptSeries.of(queries.attempts(s.id(), now.minus(Duration.ofHours(hours)), AttemptSeries.MOST_POINTS),
                     now, Duration.ofHours(hours), 24);
         });
-    }
-
-    private static int hours(String text) {
-        if (text == null) return 24;
-        try {
-            int h = Integer.parseInt(text);
-            if (h >= 1 && h <= 168) return h;
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new HttpProblem(400, "hours must be a whole number from 1 to 168, not '" + text + "'");
     }
 
     /** A herald.test event to this endpoint alone, signed and recorded like any delivery. */

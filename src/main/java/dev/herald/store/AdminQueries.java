@@ -136,6 +136,22 @@ public final class AdminQueries {
                 List.of(Timestamp.from(since), subscriptionId, limit));
     }
 
+    /** One attempt as a chart needs it. */
+    public record Point(Instant at, int latencyMs, boolean succeeded) {}
+
+    /** The subscription's attempts since {@code since}, oldest first, at most {@code limit} (the latest ones). */
+    public List<Point> attempts(String subscriptionId, Instant since, int limit) throws SQLException {
+        List<Point> out = new ArrayList<>();
+        for (Map<String, Object> r : Rows.query(dataSource, "select a.started_at, a.latency_ms, a.outcome from attempts a"
+                + " join deliveries d on d.id = a.delivery_id where d.subscription_id = ? and a.started_at >= ?"
+                + " order by a.started_at desc limit ?", List.of(subscriptionId, Timestamp.from(since), limit))) {
+            out.add(new Point(Instant.parse((String) r.get("startedAt")), ((Number) r.get("latencyMs")).intValue(),
+                    DeliveryStatus.SUCCEEDED.value().equals(r.get("outcome"))));
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
     /** How many attempts the store has seen for a delivery (0 if none). */
     public int attemptCount(String deliveryId) throws SQLException {
         List<Map<String, Object>> r = rows("select max(attempt) as n from attempts where delivery_id = ?", List.of(deliveryId));

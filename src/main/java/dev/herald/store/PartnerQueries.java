@@ -77,22 +77,6 @@ public final class PartnerQueries {
         return new Stats(number(r.get("n")), number(r.get("ok")), decimal(r.get("p50")), decimal(r.get("p95")), decimal(r.get("p99")));
     }
 
-    /** One attempt as a chart needs it. */
-    public record Point(Instant at, int latencyMs, boolean succeeded) {}
-
-    /** The subscription's attempts since {@code since}, oldest first, at most {@code limit} (the latest ones). */
-    public List<Point> attempts(String subscriptionId, Instant since, int limit) throws SQLException {
-        List<Point> out = new ArrayList<>();
-        for (Map<String, Object> r : Rows.query(dataSource, "select a.started_at, a.latency_ms, a.outcome from attempts a"
-                + " join deliveries d on d.id = a.delivery_id where d.subscription_id = ? and a.started_at >= ?"
-                + " order by a.started_at desc limit ?", List.of(subscriptionId, Timestamp.from(since), limit))) {
-            out.add(new Point(Instant.parse((String) r.get("startedAt")), ((Number) r.get("latencyMs")).intValue(),
-                    DeliveryStatus.SUCCEEDED.value().equals(r.get("outcome"))));
-        }
-        java.util.Collections.reverse(out);
-        return out;
-    }
-
     /** Keeps rows after the cursor ({@code time~id}) in (time desc, id desc) order. */
     private static void cursor(String after, String timeColumn, String idColumn, StringBuilder where, List<Object> args) {
         if (after == null) return;

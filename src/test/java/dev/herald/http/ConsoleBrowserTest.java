@@ -101,7 +101,8 @@ class ConsoleBrowserTest {
             assertThat(out).contains("rejected " + firstRejected + " re-driven", "re-drove all 1 shown",
                     "events ev-console-1,ev-console-2 received", "circuit of partner-orders: closed",
                     "waiting of partner-orders: 0 queued, 0 deferred", "circuit of down-partner: open since ",
-                    "waiting of down-partner: 0 queued, 3 deferred");
+                    "waiting of down-partner: 0 queued, 3 deferred", "subscription chart: Attempts per 60 minutes",
+                    "queue chart: Messages waiting, sampled every 10 s over the last hour");
             assertThat(png).exists();
             // The receiver really got the replay, and the re-driven shipments.
             assertThat(receiver.requests("/partner").stream().filter(r -> r.bodyText().contains("\"C-1\""))).hasSize(2);
