@@ -51,6 +51,14 @@ public final class BacklogBenchmark {
     static final int MAX_N = 1_000_000;
     /** B's rate (-Dbacklog.steady-rate: on a machine too busy for Herald to keep up with 250/s, the backlog never fills). */
     static final double STEADY_RATE = Double.parseDouble(System.getProperty("backlog.steady-rate", "250"));
+    /**
+     * The fair-share scenario (bench/fairshare.sh): a third subscription, {@code slow}, whose receiver
+     * answers after {@code -Dbacklog.slow-ms} (2,000) and which gets {@code -Dbacklog.slow-rate} events/s
+     * (0: no slow subscription) from the start of the filling on — A down with its backlog, B slow, the
+     * steady one measured alone first ("before") and then beside both.
+     */
+    static final double SLOW_RATE = Double.parseDouble(System.getProperty("backlog.slow-rate", "0"));
+    static final long SLOW_MS = Long.getLong("backlog.slow-ms", 2000);
     /** The type the orders route gives the backlog's events (status "held": neither created nor cancelled). */
     static final String BACKLOG_TYPE = "order.updated";
 
@@ -94,10 +102,11 @@ public final class BacklogBenchmark {
         List<String> csv = new ArrayList<>(List.of("t_s,phase,b_delivered,b_per_s,b_p50_ms,b_p99_ms,b_max_ms,cpu_cores,jit_s,jit_cpu_s,"
                 + "deliveries_messages,deliveries_scheduled,deliveries_paged,deferred_total,backlog_attempts_total,backlog_accepted,log_messages,heap_used_mb"));
 
-        try (FastReceiver live = new FastReceiver(); FastReceiver refusing = down.equals("503") ? new FastReceiver(503) : null) {
+        try (FastReceiver live = new FastReceiver(); FastReceiver refusing = down.equals("503") ? new FastReceiver(503) : null;
+             FastReceiver slowReceiver = new FastReceiver(200, SLOW_MS)) {
             int downPort = refusing != null ? refusing.port() : TestHerald.freePort(); // closed: nothing listens there
             String downUrl = "http://127.0.0.1:" + downPort + "/backlog";
-            Herald herald = start(dir, live.url("/steady"), downUrl);
+            Herald herald = start(dir, live.url("/steady"), downUrl, SLOW_RATE > 0 ? slowReceiver.url("/slow") : null);
             try {
                 EmbeddedBroker heraldBroker = herald.context().getRegistry().lookupByNameAndType("heraldBroker", EmbeddedBroker.class);
                 BrokerProbe broker = new BrokerProbe(heraldBroker, dir.resolve("data/broker"));
@@ -111,6 +120,10 @@ public final class BacklogBenchmark {
                         Runtime.getRuntime().maxMemory() >> 20));
                 say(report, "phases: warm-up " + warmUp + " s, before " + before + " s, filling (at most " + fillLimit + " s), waiting "
                         + wait + " s; every phase with B's steady load");
+                if (SLOW_RATE > 0) {
+                    say(report, String.format("fair share: from the filling on, subscription 'slow' also gets %.0f ev/s to a receiver that"
+                            + " answers after %,d ms; B's 'before' is B alone", SLOW_RATE, SLOW_MS));
+                }
 
                 // B: a steady Poisson load for the whole run, on its own thread; bounded in time.
                 AtomicBoolean stop = new AtomicBoolean();
@@ -139,6 +152,17 @@ public final class BacklogBenchmark {
                 LongSupplier acceptedA = () -> (long) (metrics.scrape().accepted(BACKLOG_TYPE) - s0.acceptedBacklog);
                 Thread fill = new Thread(() -> fill(producerUrl, n, acceptedA, filled, stopFill), "fill");
                 fill.start();
+                // The slow partner's load, from now until the end (bounded like B's).
+                AtomicReference<PoissonLoad.Run> slowRun = new AtomicReference<>();
+                Thread slow = new Thread(() -> {
+                    try {
+                        if (SLOW_RATE > 0) slowRun.set(PoissonLoad.run(PoissonLoad.jms(producerUrl, "legacy.orders", "cancelled"), SLOW_RATE,
+                                Integer.MAX_VALUE, runLimit, stop::get, "S-"));
+                    } catch (Exception e) {
+                        System.out.println("slow load failed: " + e);
+                    }
+                }, "slow-load");
+                slow.start();
                 // Queued: every one of A's events accepted (they alone are order.updated) and dispatched (herald.events empty).
                 double acceptedBefore = s0.acceptedBacklog;
                 Phase filling = w.run(new Phase("filling"), fillLimit, () -> filled.get() == n && broker.count("legacy.orders") == 0
@@ -159,6 +183,13 @@ public final class BacklogBenchmark {
                 long heapAfter = heapAfterGc();
                 stop.set(true);
                 steady.join(15_000);
+                slow.join(15_000);
+                if (SLOW_RATE > 0) {
+                    org.HdrHistogram.Histogram slowLatency = slowReceiver.latencyUs.getIntervalHistogram();
+                    say(report, String.format("slow: %,d sent, %,d answered by its receiver (after %,d ms each; p50 %,.0f ms, p99 %,.0f ms"
+                                    + " from send to its receiver: its own queue behind its cap)", slowRun.get() == null ? 0 : slowRun.get().sent(),
+                            slowReceiver.received.get(), SLOW_MS, ms(slowLatency, 50), ms(slowLatency, 99)));
+                }
 
                 PoissonLoad.Run r = steadyRun.get();
                 if (r != null) {
@@ -385,10 +416,10 @@ public final class BacklogBenchmark {
     private static int brokerPort;
     private static int managementPort;
 
-    private static Herald start(Path dir, String steadyUrl, String backlogUrl) throws Exception {
+    private static Herald start(Path dir, String steadyUrl, String backlogUrl, String slowUrl) throws Exception {
         Files.writeString(dir.resolve("secret"), WebhookSigner.newSecret());
         Files.writeString(dir.resolve("subscriptions.yaml"), "subscriptions:\n" + sub("steady", "created", steadyUrl, dir)
-                + sub("backlog", "held", backlogUrl, dir));
+                + sub("backlog", "held", backlogUrl, dir) + (slowUrl == null ? "" : sub("slow", "cancelled", slowUrl, dir)));
         brokerPort = TestHerald.freePort();
         managementPort = TestHerald.freePort();
         Map<String, String> o = new LinkedHashMap<>();

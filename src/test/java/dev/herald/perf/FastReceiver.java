@@ -27,6 +27,11 @@ final class FastReceiver implements AutoCloseable {
 
     /** @param status what it answers every request with (503: a partner that is down but reachable) */
     FastReceiver(int status) throws Exception {
+        this(status, 0);
+    }
+
+    /** @param delayMs how long it takes to answer each request (a slow partner), without holding a thread */
+    FastReceiver(int status, long delayMs) throws Exception {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             long now = System.nanoTime();
             String text = body.toString();
@@ -39,7 +44,8 @@ final class FastReceiver implements AutoCloseable {
             }
             lastReceivedNanos = now;
             received.incrementAndGet();
-            req.response().setStatusCode(status).end();
+            if (delayMs > 0) vertx.setTimer(delayMs, t -> req.response().setStatusCode(status).end());
+            else req.response().setStatusCode(status).end();
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
     }
 

@@ -104,6 +104,11 @@ final class PoissonLoad {
     }
 
     static Source jms(String url, String queue) throws Exception {
+        return jms(url, queue, "created");
+    }
+
+    /** Orders with this status (the benchmarks' subscriptions filter on it). */
+    static Source jms(String url, String queue, String status) throws Exception {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
         cf.setBlockOnDurableSend(false);
         cf.setConfirmationWindowSize(1 << 20);
@@ -114,7 +119,7 @@ final class PoissonLoad {
         return new Source() {
             @Override
             public void send(String orderId, long sentAtUs) throws Exception {
-                p.send(s.createTextMessage(order(orderId, "created", sentAtUs)));
+                p.send(s.createTextMessage(order(orderId, status, sentAtUs)));
             }
 
             @Override
