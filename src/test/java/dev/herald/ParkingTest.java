@@ -66,6 +66,39 @@ class ParkingTest {
     }
 
     /**
+     * Once a subscription's circuit is open, its new deliveries are parked by dispatch itself: they
+     * never pass through herald.deliveries, where a burst for a broken partner would queue in front
+     * of everyone else's. The store shows them deferred on the circuit; when the partner recovers they
+     * are delivered like any parked delivery.
+     */
+    @Test
+    void whileACircuitIsOpenNewDeliveriesAreParkedAtDispatchNotQueuedInFrontOfOthers() throws Exception {
+        try (Receiver receiver = new Receiver();
+             TestHerald herald = TestHerald.start("subscriptions:\n"
+                     + ProtectionTest.sub("down", "down", receiver.url("/down"), "")
+                     + ProtectionTest.sub("up", "up", receiver.url("/up"), ""),
+                     Map.of("herald.circuit.failures", "3", "herald.circuit.probe-interval", "1h", "herald.circuit.disable-after", "1h",
+                             "herald.subscriptions.state-refresh", "500ms"))) {
+            receiver.script("/down", Response.of(503), Response.of(503), Response.of(503), Response.of(503));
+            for (int i = 0; i < 3; i++) ProtectionTest.send(herald, "down", "O-" + i);
+            await().atMost(Duration.ofSeconds(30)).until(() -> herald.query(
+                    "select open_until from subscription_health where subscription_id = 'down' and open_until is not null").size() == 1);
+            Thread.sleep(1_500); // every instance's view of the circuit (state-refresh) has it open
+
+            long through = herald.broker().messagesAdded("herald.deliveries");
+            for (int i = 0; i < 40; i++) ProtectionTest.send(herald, "down", "B-" + i);
+            ProtectionTest.send(herald, "up", "U-1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.requests("/up").isEmpty());
+            await().atMost(Duration.ofSeconds(20)).until(() -> herald.broker().messageCount(Parking.queue("down")) >= 40);
+            assertThat(herald.broker().messagesAdded("herald.deliveries") - through)
+                    .as("only the other partner's delivery passed through herald.deliveries").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(herald.query(
+                    "select count(*) as n from deliveries where subscription_id = 'down' and status = 'deferred' and deferred_reason = 'circuit'"
+                            + " and event_id in (select id from events where subject like 'B-%')").get(0).get("n")).isEqualTo(40L));
+        }
+    }
+
+    /**
      * A partner at its cap: what is over the cap is parked once and fed back as its attempts finish,
      * not put back every moment to be looked at again — so a slow partner's backlog costs about one
      * deferral per delivery, and all of it is delivered with never more than the cap at once.

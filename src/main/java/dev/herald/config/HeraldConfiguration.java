@@ -165,6 +165,13 @@ public final class HeraldConfiguration implements CamelConfiguration {
             // Deliver.
             Admission admission = DeliverySetup.admission(cfg, new SubscriptionHealth(store.dataSource()));
             Parking parking = new Parking(store.dataSource());
+            // A subscription whose circuit is open gets its new deliveries parked at dispatch: a burst
+            // for a broken partner never queues in front of the others in herald.deliveries.
+            dispatcher.parkOpenCircuits((subscription, now) -> {
+                Long until = admission.openUntil(subscription, now);
+                if (until != null) parking.parked(subscription, now);
+                return until;
+            });
             DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, partnerGuard, lanes, metrics, admission, parking,
                     instanceId, tracing);
             ServerLocator locator = DeliverySetup.locator(brokerUrl);

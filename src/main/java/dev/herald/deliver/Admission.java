@@ -92,6 +92,15 @@ public final class Admission {
         return circuits.get(subscriptionId);
     }
 
+    /**
+     * Until when the subscription's circuit is open, as this instance knows it, while no probe is due
+     * yet; null otherwise (closed, or a probe is due: the deliver stage makes it).
+     */
+    public Long openUntil(String subscriptionId, long now) {
+        SubscriptionHealth.State circuit = circuits.get(subscriptionId);
+        return circuit != null && circuit.open() && now < circuit.openUntil() ? circuit.openUntil() : null;
+    }
+
     public int openCircuits() {
         return (int) circuits.values().stream().filter(SubscriptionHealth.State::open).count();
     }

@@ -38,7 +38,7 @@ public final class DeliveryAttempts {
     /** The rate-limit slot a deferred delivery holds, as a message header. */
     static final String SLOT_HEADER = "herald_slot";
     /** Why a deferred delivery waited last time, as a message header (so a repeat need not be recorded again). */
-    static final String DEFERRED_HEADER = "herald_deferred";
+    public static final String DEFERRED_HEADER = "herald_deferred";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     /** What prepare learnt, for outcome: the bean's own property, not the route's. */

@@ -43,7 +43,7 @@ public final class Parking {
     }
 
     /** A delivery of this subscription is being parked now. */
-    void parked(String subscriptionId, long now) throws SQLException {
+    public void parked(String subscriptionId, long now) throws SQLException {
         Long last = markedHere.get(subscriptionId);
         if (last != null && now - last < MARK_EVERY_MILLIS) return;
         try (Connection c = dataSource.getConnection()) {

@@ -2,6 +2,7 @@ package dev.herald.dispatch;
 
 import dev.herald.broker.BatchConsumer;
 import dev.herald.broker.BrokerDefaults;
+import dev.herald.broker.Publisher;
 import dev.herald.broker.BrokerErrors;
 import dev.herald.event.Json;
 import jakarta.jms.ConnectionFactory;
@@ -52,10 +53,15 @@ public final class DispatchConsumer extends BatchConsumer {
         for (int i = 0; i < batch.size(); i++) {
             Dispatcher.Decision decision = decisions.get(i);
             if (decision instanceof Dispatcher.Decision.Fanout f) {
-                for (String d : f.deliveries()) producer.send(deliveries, session.createTextMessage(d));
+                for (Publisher.Outgoing d : f.deliveries()) {
+                    TextMessage m = session.createTextMessage(d.body());
+                    for (var p : d.properties().entrySet()) m.setStringProperty(p.getKey(), p.getValue());
+                    producer.send(d.queue().equals(BrokerDefaults.DELIVERIES) ? deliveries : session.createQueue(d.queue()), m);
+                }
                 TextMessage record = session.createTextMessage(f.logRecord());
                 record.setStringProperty(DUPLICATE_ID, f.eventId());
                 producer.send(log, record);
+                for (String r : f.after()) producer.send(log, session.createTextMessage(r));
             } else if (decision instanceof Dispatcher.Decision.Busy b) {
                 TextMessage again = session.createTextMessage(bodies.get(i));
                 again.setLongProperty("_AMQ_SCHED_DELIVERY", b.until());

@@ -2,7 +2,12 @@ package dev.herald.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.broker.BatchConsumer;
+import dev.herald.broker.BrokerDefaults;
+import dev.herald.broker.Publisher;
+import dev.herald.deliver.Admission;
 import dev.herald.deliver.Delivery;
+import dev.herald.deliver.DeliveryAttempts;
+import dev.herald.deliver.Parking;
 import dev.herald.event.Json;
 import dev.herald.store.LogRecord;
 import dev.herald.deliver.OrderingLanes;
@@ -44,8 +49,12 @@ public final class Dispatcher {
 
     /** What dispatch decided for one event. */
     public sealed interface Decision {
-        /** Dispatched: the delivery messages (JSON) and the store record, which carries the event id as its duplicate id. */
-        record Fanout(String eventId, List<String> deliveries, String logRecord) implements Decision {}
+        /**
+         * Dispatched: the delivery messages (to {@code herald.deliveries}, or a subscription's parked
+         * queue), the store record, which carries the event id as its duplicate id, and the store
+         * records that follow it (parked deliveries' deferral).
+         */
+        record Fanout(String eventId, List<Publisher.Outgoing> deliveries, String logRecord, List<String> after) implements Decision {}
 
         /** Another copy is being dispatched right now: look again at {@code until}. */
         record Busy(long until) implements Decision {}
@@ -65,6 +74,7 @@ public final class Dispatcher {
     private final OrderingLanes lanes;
     private final long recheckMillis;
     private final Tracing tracing;
+    private volatile Parker parker = (subscription, now) -> null;
     private final Set<String> refused = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -83,6 +93,21 @@ public final class Dispatcher {
         this.lanes = lanes;
         this.recheckMillis = recheckMillis;
         this.tracing = tracing;
+    }
+
+    /**
+     * Whether a subscription's new deliveries go straight to its parked queue: while its circuit is
+     * open (and not due for a probe) an attempt could only park them, so they are parked here instead
+     * of passing through {@code herald.deliveries}, where a burst for a broken partner would stand in
+     * every other partner's way.
+     */
+    public interface Parker {
+        /** Until when this subscription's circuit is open, when its deliveries should be parked now; null to send them on. */
+        Long parkUntil(String subscriptionId, long now) throws SQLException;
+    }
+
+    public void parkOpenCircuits(Parker parker) {
+        this.parker = parker;
     }
 
     /**
@@ -154,19 +179,28 @@ public final class Dispatcher {
         String key = event.hasNonNull("orderingkey") ? event.get("orderingkey").asText() : null;
         Tracing.Trace trace = tracing.dispatched(new Tracing.Trace(event.path("traceparent").asText(null),
                 event.path("tracestate").asText(null)), id, type, matched.size());
-        List<String> deliveries = new ArrayList<>(matched.size());
+        List<Publisher.Outgoing> deliveries = new ArrayList<>(matched.size());
         List<LogRecord.Target> targets = new ArrayList<>(matched.size());
+        List<String> after = new ArrayList<>(0);
         for (Subscription s : matched) {
             boolean ordered = s.ordered() && key != null;
             Delivery d = new Delivery(Delivery.idFor(id, s.id()), id, s.id(), 1, event, ordered ? key : null).inTrace(trace);
             // Not dispatched after all: the redelivered event queues again at the tail. A place kept from
             // before is not given back: it may be a committed copy's (this one refused by the broker).
             if (ordered && lanes.join(s.id(), key, d.id()).joined()) undo.add(() -> leaveQuietly(d));
-            deliveries.add(Json.string(d));
+            // An ordered delivery keeps its lane's order through herald.deliveries, as before.
+            Long parkedUntil = ordered ? null : parker.parkUntil(s.id(), now);
+            if (parkedUntil == null) {
+                deliveries.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, Json.string(d)));
+            } else {
+                deliveries.add(new Publisher.Outgoing(Parking.queue(s.id()), Json.string(d),
+                        Map.of(DeliveryAttempts.DEFERRED_HEADER, Admission.Why.CIRCUIT.label())));
+                after.add(Json.string(new LogRecord.Deferred(d.id(), id, s.id(), 1, now, Admission.Why.CIRCUIT.label(), parkedUntil)));
+            }
             targets.add(new LogRecord.Target(d.id(), s.id()));
         }
         LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
-        return new Decision.Fanout(id, deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)));
+        return new Decision.Fanout(id, deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)), after);
     }
 
     private void leaveQuietly(Delivery d) {

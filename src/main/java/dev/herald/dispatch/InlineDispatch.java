@@ -92,8 +92,9 @@ public final class InlineDispatch implements HandOff {
         for (int i = 0; i < events.size(); i++) {
             Dispatcher.Decision d = decisions.get(i);
             if (d instanceof Dispatcher.Decision.Fanout f) {
-                for (String delivery : f.deliveries()) out.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, delivery));
+                out.addAll(f.deliveries());
                 out.add(new Publisher.Outgoing(BrokerDefaults.LOG, f.logRecord(), Map.of(DispatchConsumer.DUPLICATE_ID, f.eventId())));
+                for (String r : f.after()) out.add(new Publisher.Outgoing(BrokerDefaults.LOG, r));
             } else if (d instanceof Dispatcher.Decision.ToDispatch) {
                 out.add(toDispatch(events.get(i)));
             }
