@@ -3,14 +3,10 @@
 // their events arrive; reads the subscriptions' circuits and waiting deliveries; opens a subscription's
 // chart and the queues' chart; saves a screenshot.
 // Usage: node console.mjs <console-url> <admin-key> <delivery-id> <rejected-id> <event-ids,comma,separated> <png> <subscription-ids,comma,separated>
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 
 const [url, key, deliveryId, rejectedId, eventIds, png, subscriptionIds] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(url);

@@ -2,14 +2,10 @@
 // sees its endpoints and a chart, inspects a failed delivery's attempts, replays the dead letter,
 // rotates an endpoint's secret, sends a test event, and saves a screenshot.
 // Usage: node portal.mjs <portal-link> <failing-endpoint-id> <ok-endpoint-id> <png>
-import { chromium } from "playwright-core";
+import { launch } from "./browser.mjs";
 
 const [link, failing, ok, png] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
   await page.goto(link);

@@ -361,7 +361,9 @@ public final class BacklogBenchmark {
     /** Herald's Prometheus endpoint, read for its own counters. */
     private static final class Metrics {
         private static final Pattern LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
-        private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1, as Prometheus scrapes (no h2c upgrade attempt).
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         private final String url;
 
         Metrics(String url) {
@@ -400,8 +402,8 @@ public final class BacklogBenchmark {
         Scrape scrape() {
             List<String[]> samples = new ArrayList<>();
             try {
-                String body = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String body = client.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).get(30, java.util.concurrent.TimeUnit.SECONDS).body();
                 Matcher m = LINE.matcher(body);
                 while (m.find()) {
                     if (m.group(1).startsWith("herald_")) samples.add(new String[] {m.group(1), m.group(2), m.group(3)});

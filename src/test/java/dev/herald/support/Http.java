@@ -9,7 +9,12 @@ import java.time.Duration;
 /** A real HTTP client for the tests (the JDK's), with the few calls they make. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as curl, browsers' first request and Prometheus speak to Herald: the JDK's default
+     * would first try an h2c upgrade, which once left a large metrics body stalled mid-way in the suite.
+     */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 
@@ -37,6 +42,7 @@ public final class Http {
     private static HttpResponse<String> send(HttpRequest.Builder b, String... headers) throws Exception {
         b.timeout(Duration.ofSeconds(20));
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        // The request timeout covers the answer's headers only: the whole answer is bounded here, so no test waits for ever.
+        return CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
