@@ -224,7 +224,7 @@ public final class AdminApi {
     }
 
     private Map<String, Object> describe(Subscription s) throws java.sql.SQLException {
-        return describe(s, admission.circuitsNow().get(s.id()), queries.waiting().get(s.id()));
+        return describe(s, admission.circuitsNow().get(s.id()), queries.waitingOf(s.id()));
     }
 
     /**

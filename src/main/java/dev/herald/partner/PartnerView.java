@@ -99,7 +99,7 @@ public final class PartnerView {
             m.put("enabled", disabled == null);
             m.put("disabledReason", disabled);
             m.put("circuit", AdminApi.circuit(admission.circuitsNow().get(s.id())));
-            AdminQueries.Waiting w = queries.waiting().getOrDefault(s.id(), AdminQueries.Waiting.NONE);
+            AdminQueries.Waiting w = queries.waitingOf(s.id());
             m.put("queued", w.queued());
             m.put("deferred", w.deferred());
             Instant now = Instant.now();

@@ -108,12 +108,23 @@ public final class AdminQueries {
 
     /** Unfinished deliveries by subscription (subscriptions with none are absent). */
     public Map<String, Waiting> waiting() throws SQLException {
+        return waiting(null);
+    }
+
+    /** One subscription's unfinished deliveries (its index, not a count over every subscription). */
+    public Waiting waitingOf(String subscriptionId) throws SQLException {
+        return waiting(subscriptionId).getOrDefault(subscriptionId, Waiting.NONE);
+    }
+
+    private Map<String, Waiting> waiting(String only) throws SQLException {
         String queued = DeliveryStatus.PENDING.value();
         String retrying = DeliveryStatus.RETRYING.value();
         String deferred = DeliveryStatus.DEFERRED.value();
+        List<Object> args = new ArrayList<>(List.of(queued, retrying, deferred));
+        if (only != null) args.add(only);
         Map<String, Waiting> out = new LinkedHashMap<>();
         for (Map<String, Object> r : rows("select subscription_id, status, count(*) as n from deliveries where status in (?, ?, ?)"
-                + " group by subscription_id, status", List.of(queued, retrying, deferred))) {
+                + (only == null ? "" : " and subscription_id = ?") + " group by subscription_id, status", args)) {
             long n = ((Number) r.get("n")).longValue();
             boolean isDeferred = deferred.equals(r.get("status"));
             out.merge((String) r.get("subscriptionId"), new Waiting(isDeferred ? 0 : n, isDeferred ? n : 0),
