@@ -203,9 +203,14 @@ public final class PartnerSubscriptions implements StoredSubscriptions {
     }
 
     private static void forgetState(Connection c, String id) throws SQLException {
+        forgetState(c, "= ?", id);
+    }
+
+    /** Deletes the disabled state, circuit and rate slot of the subscriptions {@code subscription_id <condition>} selects. */
+    static void forgetState(Connection c, String condition, String value) throws SQLException {
         for (String table : List.of("subscription_state", "subscription_health", "subscription_rate")) {
-            try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where subscription_id = ?")) {
-                ps.setString(1, id);
+            try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where subscription_id " + condition)) {
+                ps.setString(1, value);
                 ps.executeUpdate();
             }
         }

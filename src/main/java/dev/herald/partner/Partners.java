@@ -111,12 +111,7 @@ public final class Partners implements Auth.PartnerKeys {
                 if (ps.executeUpdate() == 0) return false;
             }
             // Its subscriptions go by the foreign key; their state is keyed by subscription id, partnerId.name.
-            for (String table : List.of("subscription_state", "subscription_health", "subscription_rate")) {
-                try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where subscription_id like ?")) {
-                    ps.setString(1, id + ".%");
-                    ps.executeUpdate();
-                }
-            }
+            PartnerSubscriptions.forgetState(c, "like ?", id + ".%");
             PartnerSubscriptions.bump(c);
             return true;
         });

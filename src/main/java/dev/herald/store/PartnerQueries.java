@@ -34,12 +34,8 @@ public final class PartnerQueries {
      * @throws IllegalArgumentException when {@code after} is not a cursor this gave
      */
     public Page deliveries(String partnerId, String subscription, String status, String after, int limit) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(partnerId + ".%"));
-        StringBuilder where = new StringBuilder(" where d.subscription_id like ?");
-        if (subscription != null) {
-            where.append(" and d.subscription_id = ?");
-            args.add(subscription);
-        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = theirs("d.subscription_id", partnerId, subscription, args);
         if (status != null) {
             where.append(" and d.status = ?");
             args.add(status);
@@ -54,12 +50,8 @@ public final class PartnerQueries {
 
     /** The partner's dead letters, newest first, optionally of one subscription. */
     public Page deadLetters(String partnerId, String subscription, String after, int limit) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(partnerId + ".%"));
-        StringBuilder where = new StringBuilder(" where subscription_id like ?");
-        if (subscription != null) {
-            where.append(" and subscription_id = ?");
-            args.add(subscription);
-        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = theirs("subscription_id", partnerId, subscription, args);
         cursor(after, "dead_at", "delivery_id", where, args);
         args.add(limit + 1);
         return page(Rows.query(dataSource, "select delivery_id, event_id, subscription_id, reason, dead_at, replayed_at from dead_letters"
@@ -75,6 +67,17 @@ public final class PartnerQueries {
                 + " from attempts a join deliveries d on d.id = a.delivery_id where d.subscription_id = ? and a.started_at >= ?",
                 List.of(DeliveryStatus.SUCCEEDED.value(), subscriptionId, Timestamp.from(since))).get(0);
         return new Stats(number(r.get("n")), number(r.get("ok")), decimal(r.get("p50")), decimal(r.get("p95")), decimal(r.get("p99")));
+    }
+
+    /** The partner's rows (their subscription ids start with {@code partnerId.}), optionally of one subscription. */
+    private static StringBuilder theirs(String column, String partnerId, String subscription, List<Object> args) {
+        StringBuilder where = new StringBuilder(" where " + column + " like ?");
+        args.add(partnerId + ".%");
+        if (subscription != null) {
+            where.append(" and ").append(column).append(" = ?");
+            args.add(subscription);
+        }
+        return where;
     }
 
     /** Keeps rows after the cursor ({@code time~id}) in (time desc, id desc) order. */
