@@ -43,13 +43,12 @@ public final class PartnerApi {
 
     /** The partner the key belongs to: its id, name, status and limits. */
     public void getPartnerSelf(Exchange exchange) {
-        HttpResponses.serve(exchange, ex -> {
-            String partnerId = auth.partner(ex);
-            // Deleted between the key check and here: the key is gone with it.
-            Partners.Partner p = partners.get(partnerId).orElseThrow(() -> new HttpProblem(401,
-                    "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)"));
-            HttpResponses.json(ex, 200, view(p));
-        });
+        serve(exchange, auth, 200, (ex, partnerId) -> view(partners.get(partnerId).orElseThrow(PartnerApi::gone)));
+    }
+
+    /** The partner was deleted between the key check and here: its key went with it. */
+    static HttpProblem gone() {
+        return new HttpProblem(401, "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)");
     }
 
     /** A partner as both APIs show it. */

@@ -72,7 +72,7 @@ public final class SubscriptionApi {
                     case QUOTA -> new HttpProblem(429, "you have " + created.quota() + " subscriptions, your quota; delete one,"
                             + " or ask the platform to raise limits.maxSubscriptions");
                     case TAKEN -> new HttpProblem(409, "you have a subscription named '" + name + "' already (" + id + ")");
-                    case NO_PARTNER -> gone();
+                    case NO_PARTNER -> PartnerApi.gone();
                 };
             }
             registry.reloadStoredIfChanged();
@@ -170,7 +170,7 @@ public final class SubscriptionApi {
     }
 
     private int maxRate(String partnerId) throws Exception {
-        return partners.get(partnerId).map(Partners.Partner::maxRatePerSecond).orElseThrow(SubscriptionApi::gone);
+        return partners.get(partnerId).map(Partners.Partner::maxRatePerSecond).orElseThrow(PartnerApi::gone);
     }
 
     private Map<String, Object> view(PartnerSubscriptions.Stored s) {
@@ -218,8 +218,4 @@ public final class SubscriptionApi {
         return new HttpProblem(404, "you have no subscription '" + id + "'");
     }
 
-    /** The partner was deleted between the key check and here: its key went with it. */
-    private static HttpProblem gone() {
-        return new HttpProblem(401, "the key sent is not a partner API key, or it was revoked (the platform's admin issues partner keys)");
-    }
 }
