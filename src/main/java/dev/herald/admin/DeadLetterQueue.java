@@ -24,8 +24,6 @@ import java.util.Set;
  */
 final class DeadLetterQueue {
 
-    /** The delivery a message on herald.dead is the dead letter of (set by the deliver route). */
-    static final String DELIVERY_ID = "herald_delivery_id";
     /** How long to wait for a message the browser has just seen. */
     private static final long RECEIVE_MILLIS = 2000;
 
@@ -38,10 +36,10 @@ final class DeadLetterQueue {
         Set<String> wanted = new HashSet<>(deliveryIds);
         List<String> messageIds = new ArrayList<>();
         // Messages put there before the deliver route set the property are recognised by their body.
-        try (QueueBrowser browser = session.createBrowser(dead, Selectors.in(DELIVERY_ID, wanted) + " OR " + DELIVERY_ID + " IS NULL")) {
+        try (QueueBrowser browser = session.createBrowser(dead, Selectors.in(BrokerDefaults.DEAD_DELIVERY_ID, wanted) + " OR " + BrokerDefaults.DEAD_DELIVERY_ID + " IS NULL")) {
             for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
                 Message m = (Message) e.nextElement();
-                String id = m.getStringProperty(DELIVERY_ID);
+                String id = m.getStringProperty(BrokerDefaults.DEAD_DELIVERY_ID);
                 if (id == null) id = deliveryIdInBody(m);
                 if (id != null && wanted.contains(id)) messageIds.add(m.getJMSMessageID());
             }

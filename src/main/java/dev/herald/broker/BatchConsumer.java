@@ -39,9 +39,15 @@ public abstract class BatchConsumer extends ServiceSupport {
     public static final class Undo {
         private final List<Runnable> steps = new ArrayList<>();
         private final List<Runnable> afterwards = new ArrayList<>();
+        private final List<Runnable> onCommit = new ArrayList<>();
 
         public void add(Runnable step) {
             steps.add(step);
+        }
+
+        /** Runs only once the batch committed (before its afterwards steps): to count what it did. */
+        public void onCommit(Runnable step) {
+            onCommit.add(step);
         }
 
         /** Runs once the batch is over: after its commit returned, or after it was rolled back (and the undo steps ran). */
@@ -55,8 +61,9 @@ public abstract class BatchConsumer extends ServiceSupport {
             runAll(afterwards, "let go of what a rolled-back batch held");
         }
 
-        /** The batch committed: its afterwards steps. (Whoever runs the batch calls this.) */
+        /** The batch committed: its on-commit steps, then its afterwards steps. (Whoever runs the batch calls this.) */
         public void committed() {
+            runAll(onCommit, "count what a committed batch did");
             runAll(afterwards, "let go of what a committed batch held");
         }
 

@@ -11,6 +11,8 @@ public final class BrokerDefaults {
     public static final String EVENTS = "herald.events";
     public static final String DELIVERIES = "herald.deliveries";
     public static final String DEAD = "herald.dead";
+    /** On a message on herald.dead: the delivery it is the dead letter of, so a replay can take it off. */
+    public static final String DEAD_DELIVERY_ID = "herald_delivery_id";
     public static final String REJECTED = "herald.rejected";
     /** Where the pipeline's store records go. */
     public static final String LOG = "herald.log";

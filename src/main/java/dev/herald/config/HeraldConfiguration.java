@@ -53,6 +53,7 @@ import dev.herald.subscription.SubscriptionRegistry;
 import dev.herald.partner.PartnerSubscriptions;
 import dev.herald.partner.SubscriptionApi;
 import dev.herald.partner.PartnerView;
+import dev.herald.partner.QueueQuota;
 import dev.herald.partner.PortalLinks;
 import dev.herald.partner.SecretBox;
 import dev.herald.store.PartnerQueries;
@@ -101,7 +102,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             AddressGuard partnerGuard = PartnerSetup.guard(cfg);
             SecretBox partnerSecrets = PartnerSetup.secretBox(cfg, dataDir);
             PartnerSubscriptions partnerSubscriptions = PartnerSubscriptions.open(store.dataSource(), partnerSecrets,
-                    catalog, new Targets(partnerGuard, java.util.Set.of()), defaultRetry);
+                    catalog, new Targets(partnerGuard, java.util.Set.of()), defaultRetry, PartnerSetup.mailServer(cfg));
             SubscriptionRegistry subscriptions = new SubscriptionRegistry(Path.of(cfg.string("herald.subscriptions.file")),
                     new SubscriptionLoader(context::resolvePropertyPlaceholders, defaultRetry, cfg.string("herald.kafka.brokers"), targets),
                     store, catalog, partnerSubscriptions);
@@ -172,6 +173,21 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 if (until != null) parking.parked(subscription, now);
                 return until;
             });
+            // A partner at its quota of waiting deliveries gets its new ones refused as dead letters.
+            QueueQuota queueQuota = new QueueQuota(new PartnerQueries(store.dataSource()), partners,
+                    cfg.duration("herald.partners.queued-check-interval").toMillis());
+            dispatcher.limitPartners(queueQuota, instanceId);
+            dispatcher.countWith(new Dispatcher.Counts() {
+                @Override
+                public void parked(String subscriptionId) {
+                    metrics.deferred(subscriptionId, Admission.Why.CIRCUIT.label());
+                }
+
+                @Override
+                public void refused(String subscriptionId) {
+                    metrics.refused(subscriptionId, "partner-queue-quota");
+                }
+            });
             DeliveryAttempts attempts = DeliverySetup.attempts(cfg, subscriptions, targets, partnerGuard, lanes, metrics, admission, parking,
                     instanceId, tracing);
             ServerLocator locator = DeliverySetup.locator(brokerUrl);
@@ -198,7 +214,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
                     cfg.duration("herald.partners.rotation-window")));
             registry.bind("partnerView", new PartnerView(auth, new PartnerQueries(store.dataSource()), queries, replays, subscriptions,
-                    admission));
+                    admission, queueQuota));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));

@@ -231,10 +231,9 @@ public final class DeliveryAttempts {
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DELIVERIES, Json.string(d.nextAttempt()),
                     Map.of("_AMQ_SCHED_DELIVERY", verdict.nextAt())));
         } else if (verdict.status() == DeliveryStatus.DEAD) {
-            String dead = Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), verdict.reason(), now,
-                    Json.MAPPER.valueToTree(d)));
+            String dead = deadRecord(d, verdict.reason(), now);
             // Named by the delivery, so a replay can take this copy off herald.dead.
-            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DEAD, dead, Map.of("herald_delivery_id", d.id())));
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.DEAD, dead, Map.of(BrokerDefaults.DEAD_DELIVERY_ID, d.id())));
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, dead));
         }
         if (d.orderingKey() != null && verdict.nextAt() == null) {
@@ -251,6 +250,11 @@ public final class DeliveryAttempts {
             then.add(new DeliveryPlan.FollowUp(BrokerDefaults.EVENTS, OperationalEvents.deliveryDead(d, partner, verdict.reason())));
         }
         return then;
+    }
+
+    /** The dead letter of a delivery, as herald.dead and the store's log take it: the delivery itself, to replay. */
+    public static String deadRecord(Delivery d, String reason, long now) {
+        return Json.string(new LogRecord.Dead(d.id(), d.eventId(), d.subscriptionId(), reason, now, Json.MAPPER.valueToTree(d)));
     }
 
     private static void log(Delivery d, Verdict verdict, int latency, long now) {

@@ -9,6 +9,7 @@ import dev.herald.deliver.Delivery;
 import dev.herald.deliver.DeliveryAttempts;
 import dev.herald.deliver.Parking;
 import dev.herald.event.Json;
+import dev.herald.store.DeliveryStatus;
 import dev.herald.store.LogRecord;
 import dev.herald.deliver.OrderingLanes;
 import dev.herald.store.Store;
@@ -75,6 +76,15 @@ public final class Dispatcher {
     private final long recheckMillis;
     private final Tracing tracing;
     private volatile Parker parker = (subscription, now) -> null;
+    private volatile Quota quota = (partner, now) -> null;
+    private volatile String instanceId;
+    private volatile Counts counts = new Counts() {
+        @Override
+        public void parked(String subscriptionId) {}
+
+        @Override
+        public void refused(String subscriptionId) {}
+    };
     private final Set<String> refused = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -108,6 +118,33 @@ public final class Dispatcher {
 
     public void parkOpenCircuits(Parker parker) {
         this.parker = parker;
+    }
+
+    /**
+     * Whether a partner may have one more delivery waiting: a partner at its quota of queued
+     * deliveries gets its new ones refused here, as dead letters with the reason (replayable once its
+     * backlog has drained), so a partner that is down cannot fill the broker.
+     */
+    public interface Quota {
+        /** Why this partner's new delivery is refused now; null when it may go (and is then counted as waiting). */
+        String refuse(String partnerId, long now) throws SQLException;
+    }
+
+    /** What dispatch did besides sending on, counted once its batch committed. */
+    public interface Counts {
+        void parked(String subscriptionId);
+
+        void refused(String subscriptionId);
+    }
+
+    /** @param instanceId names this instance in the attempt a refused delivery records */
+    public void limitPartners(Quota quota, String instanceId) {
+        this.quota = quota;
+        this.instanceId = instanceId;
+    }
+
+    public void countWith(Counts counts) {
+        this.counts = counts;
     }
 
     /**
@@ -188,19 +225,39 @@ public final class Dispatcher {
             // Not dispatched after all: the redelivered event queues again at the tail. A place kept from
             // before is not given back: it may be a committed copy's (this one refused by the broker).
             if (ordered && lanes.join(s.id(), key, d.id()).joined()) undo.add(() -> leaveQuietly(d));
-            // An ordered delivery keeps its lane's order through herald.deliveries, as before.
-            Long parkedUntil = ordered ? null : parker.parkUntil(s.id(), now);
-            if (parkedUntil == null) {
+            // An ordered delivery keeps its lane's order through herald.deliveries, as before (a partner's is never ordered).
+            String refusal = ordered || s.partner() == null ? null : quota.refuse(s.partner(), now);
+            Long parkedUntil = ordered || refusal != null ? null : parker.parkUntil(s.id(), now);
+            if (refusal != null) {
+                refuse(d, refusal, now, deliveries, after);
+                undo.onCommit(() -> counts.refused(s.id()));
+            } else if (parkedUntil == null) {
                 deliveries.add(new Publisher.Outgoing(BrokerDefaults.DELIVERIES, Json.string(d)));
             } else {
                 deliveries.add(new Publisher.Outgoing(Parking.queue(s.id()), Json.string(d),
                         Map.of(DeliveryAttempts.DEFERRED_HEADER, Admission.Why.CIRCUIT.label())));
                 after.add(Json.string(new LogRecord.Deferred(d.id(), id, s.id(), 1, now, Admission.Why.CIRCUIT.label(), parkedUntil)));
+                undo.onCommit(() -> counts.parked(s.id()));
             }
             targets.add(new LogRecord.Target(d.id(), s.id()));
         }
         LOG.debug("Event {} ({}) fans out to {} subscription(s)", id, type, deliveries.size());
         return new Decision.Fanout(id, deliveries, Json.string(new LogRecord.Dispatched(event, now, targets)), after);
+    }
+
+    /**
+     * A delivery refused without a call: its attempt (dead, with the reason, so the partner sees why)
+     * and its dead letter, on herald.dead and in the store.
+     */
+    private void refuse(Delivery d, String reason, long now, List<Publisher.Outgoing> deliveries, List<String> after) {
+        String dead = DeliveryAttempts.deadRecord(d, reason, now);
+        deliveries.add(new Publisher.Outgoing(BrokerDefaults.DEAD, dead, Map.of(BrokerDefaults.DEAD_DELIVERY_ID, d.id())));
+        // Named by the delivery: a copy dispatched again after a rollback records the same attempt.
+        String attemptId = java.util.UUID.nameUUIDFromBytes((d.id() + "|refused").getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        after.add(Json.string(new LogRecord.Attempt(attemptId, d.id(), d.eventId(), d.subscriptionId(), 1, now, 0, null, null, reason,
+                DeliveryStatus.DEAD.value(), null, instanceId)));
+        after.add(dead);
+        LOG.debug("Delivery {} to {} refused: {}", d.id(), d.subscriptionId(), reason);
     }
 
     private void leaveQuietly(Delivery d) {

@@ -47,7 +47,7 @@ public final class HeraldMetrics {
     private record Meters(Meter.MeterProvider<Counter> accepted, Meter.MeterProvider<Counter> rejected,
                           Meter.MeterProvider<Counter> attempts, Meter.MeterProvider<Counter> retries,
                           Meter.MeterProvider<Timer> duration, Meter.MeterProvider<Counter> deferred,
-                          Meter.MeterProvider<Counter> ingestCommits) {
+                          Meter.MeterProvider<Counter> refused, Meter.MeterProvider<Counter> ingestCommits) {
 
         static Meters in(MeterRegistry r) {
             return new Meters(
@@ -60,6 +60,9 @@ public final class HeraldMetrics {
                             .maximumExpectedValue(Duration.ofSeconds(30)).withRegistry(r),
                     Counter.builder("herald.deliveries.deferred")
                             .description("Deliveries put back unattempted to wait (circuit open, concurrency cap, rate limit)")
+                            .withRegistry(r),
+                    Counter.builder("herald.deliveries.refused")
+                            .description("Deliveries refused at dispatch as dead letters, unattempted (a partner at its queue quota)")
                             .withRegistry(r),
                     Counter.builder("herald.ingest.commits")
                             .description("Broker commits that handed ingress input off (one per group of HTTP requests, one per Kafka batch)")
@@ -116,7 +119,17 @@ public final class HeraldMetrics {
 
     /** A delivery put back unattempted to wait (circuit open, concurrency cap, rate limit). */
     public void deferred(Exchange exchange, String subscription, String why) {
-        onSuccess(exchange, () -> meters().deferred().withTags("subscription", subscription, "reason", why).increment());
+        onSuccess(exchange, () -> deferred(subscription, why));
+    }
+
+    /** A delivery sent to wait without an attempt (dispatch parks a subscription's while its circuit is open). */
+    public void deferred(String subscription, String why) {
+        meters().deferred().withTags("subscription", subscription, "reason", why).increment();
+    }
+
+    /** A delivery refused at dispatch, a dead letter without an attempt. */
+    public void refused(String subscription, String why) {
+        meters().refused().withTags("subscription", subscription, "reason", why).increment();
     }
 
     /** A gauge read when scraped. */

@@ -3,7 +3,9 @@ package dev.herald.partner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.channel.ChannelSettings;
+import dev.herald.channel.PartnerMail;
 import dev.herald.channel.Targets;
+import dev.herald.deliver.OperationalEvents;
 import dev.herald.event.EventCatalog;
 import dev.herald.event.Json;
 import dev.herald.event.TypePattern;
@@ -27,24 +29,33 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A partner's webhook subscription as the partner API takes it: checked with the same readers as
- * the subscriptions file (types, content filter, rate, retry), plus what partners may not do that
- * the platform may — subscribe to types the catalog keeps from partners, send above their quota,
- * retry beyond the bounds, or point at a non-public address (the partners' guard has no allow-list
- * of the platform's). Kept in the store as the checked JSON ({@code spec}).
+ * A partner's subscription as the partner API takes it: checked with the same readers as the
+ * subscriptions file (types, content filter, rate, retry), plus what partners may not do that the
+ * platform may — subscribe to types the catalog keeps from partners, send above their quota, retry
+ * beyond the bounds, or point at a non-public address (the partners' guard has no allow-list of
+ * the platform's). A webhook ({@code url}), or an email address ({@code email}) for Herald's
+ * operational events only, mailed through the platform's server. Kept in the store as the checked
+ * JSON ({@code spec}).
  */
 final class EndpointSpec {
 
     /** The part of a subscription's id the partner chooses (the id is {@code partnerId.name}). */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,35}");
-    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "types", "filter", "rateLimit", "retry", "enabled"));
+    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "email", "types", "filter", "rateLimit", "retry", "enabled"));
     static final int MOST_TYPES = 20;
     static final int MOST_RETRIES = 12;
     static final Duration LONGEST_DELAY = Duration.ofDays(1);
     static final int LONGEST_URL = 2048;
+    /** An address as RFC 5321 bounds it, with nothing a mail header or a template could take for more. */
+    static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`|~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    static final int LONGEST_EMAIL = 254;
 
-    /** What every check needs: the catalog, the partners' guard, the platform's default schedule. */
-    record Rules(EventCatalog catalog, Targets targets, RetrySchedule defaultRetry) {}
+    /**
+     * What every check needs: the catalog, the partners' guard, the platform's default schedule, and
+     * the SMTP server partners' email subscriptions go through (null: the platform offers none).
+     */
+    record Rules(EventCatalog catalog, Targets targets, RetrySchedule defaultRetry, Map<String, String> mailServer) {}
 
     private EndpointSpec() {}
 
@@ -64,13 +75,21 @@ final class EndpointSpec {
             }
         }
         ObjectNode spec = base == null ? Json.MAPPER.createObjectNode() : base.deepCopy();
-        for (String k : List.of("description", "url", "types", "filter", "rateLimit", "retry")) {
+        for (String k : List.of("description", "url", "email", "types", "filter", "rateLimit", "retry")) {
             if (!body.has(k)) continue;
             if (body.get(k).isNull()) spec.remove(k);
             else spec.set(k, body.get(k));
         }
-        url(spec.get("url"), problems, rules.targets());
-        types(spec.get("types"), problems, rules.catalog());
+        boolean mail = spec.hasNonNull("email");
+        if (mail && spec.hasNonNull("url")) {
+            problems.add("both url and email are given", "a subscription is a webhook (url) or an email address (email); to switch, set"
+                    + " the other to null");
+        } else if (mail) {
+            email(spec.get("email"), problems, rules.mailServer());
+        } else {
+            url(spec.get("url"), problems, rules.targets());
+        }
+        types(spec.get("types"), problems, rules.catalog(), mail);
         if (spec.hasNonNull("description") && (!spec.get("description").isTextual() || spec.get("description").asText().length() > 500)) {
             problems.add("description is not text of at most 500 characters", "say what the endpoint is for, briefly");
         }
@@ -108,7 +127,16 @@ final class EndpointSpec {
         }
     }
 
-    private static void types(JsonNode v, Problems problems, EventCatalog catalog) {
+    private static void email(JsonNode v, Problems problems, Map<String, String> mailServer) {
+        String text = v.isTextual() ? v.asText() : "";
+        if (mailServer == null) {
+            problems.add("email: the platform sends partners no email", "subscribe a webhook (url) instead, or ask the platform");
+        } else if (text.length() > LONGEST_EMAIL || !EMAIL.matcher(text).matches()) {
+            problems.add("email '" + abbreviate(text) + "' is not one email address", "write one such as ops@example.com");
+        }
+    }
+
+    private static void types(JsonNode v, Problems problems, EventCatalog catalog, boolean mail) {
         Problems at = problems.at("types");
         List<TypePattern> patterns = SubscriptionReader.types(v, at);
         if (v != null && v.isArray() && v.size() > MOST_TYPES) {
@@ -120,6 +148,10 @@ final class EndpointSpec {
                 problems.add("types: '" + p.text() + "' matches no event type partners may receive",
                         offered.isEmpty() ? "the platform offers none yet" : "the catalog offers " + String.join(", ", offered)
                                 + " (GET /partner/v1/event-types)");
+            } else if (mail && offered.stream().filter(p::matches).anyMatch(t -> !OperationalEvents.isOperational(t))) {
+                problems.add("types: '" + p.text() + "' matches event types that are not Herald's operational events",
+                        "an email subscription takes " + String.join(", ", offered.stream().filter(OperationalEvents::isOperational).toList())
+                                + " (or herald.*); subscribe a webhook to the others");
             }
         }
     }
@@ -155,10 +187,17 @@ final class EndpointSpec {
         long interval = spec.hasNonNull("rateLimit") ? SubscriptionReader.rateLimit(spec.get("rateLimit"), ignored)
                 : Math.max(1, Math.round(1000.0 / maxRatePerSecond));
         String rateText = spec.hasNonNull("rateLimit") ? spec.get("rateLimit").asText() : maxRatePerSecond + "/s";
+        Subscription.Limits limits = new Subscription.Limits(interval, 0, rateText);
+        if (spec.hasNonNull("email")) {
+            // A mailer the platform has since taken away refuses each attempt, as a subscription gone wrong.
+            ChannelSettings mail = PartnerMail.to(rules.mailServer() == null ? Map.of() : rules.mailServer(), spec.get("email").asText());
+            return new Subscription(id, spec.path("description").asText(null), types, filter, "email", mail, null, retry, false, limits,
+                    partner);
+        }
         URI url = URI.create(spec.path("url").asText());
         ChannelSettings settings = new ChannelSettings(Map.of("url", url.toString()), url, keys, previousUntil, null);
         return new Subscription(id, spec.path("description").asText(null), types, filter, "webhook", settings, null, retry, false,
-                new Subscription.Limits(interval, 0, rateText), partner);
+                limits, partner);
     }
 
     private static String abbreviate(String s) {

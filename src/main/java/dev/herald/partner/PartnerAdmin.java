@@ -28,6 +28,8 @@ public final class PartnerAdmin {
     static final int DEFAULT_MAX_RATE = 50;
     static final int MOST_SUBSCRIPTIONS = 1_000;
     static final int MOST_RATE = 10_000;
+    static final int DEFAULT_MAX_QUEUED = 100_000;
+    static final int MOST_QUEUED = 10_000_000;
     static final java.time.Duration DEFAULT_PORTAL_LINK = java.time.Duration.ofHours(1);
     static final java.time.Duration LONGEST_PORTAL_LINK = java.time.Duration.ofHours(24);
 
@@ -84,17 +86,52 @@ public final class PartnerAdmin {
                 throw new HttpProblem(400, "id " + (id == null ? "is missing" : "'" + id + "' is not allowed")
                         + ": 1 to 63 lower-case letters, digits and '-', starting with a letter or digit, such as \"acme-shop\"");
             }
-            String name = text(body, "name");
-            if (name == null || name.length() > 200) throw new HttpProblem(400, "name must be given, at most 200 characters");
-            if (body.has("limits") && !body.get("limits").isObject()) {
-                throw new HttpProblem(400, "limits must be an object, such as {\"maxSubscriptions\": 10, \"maxRatePerSecond\": 50}");
-            }
-            Partners.Limits limits = new Partners.Limits(
-                    bounded(body.path("limits"), "maxSubscriptions", DEFAULT_MAX_SUBSCRIPTIONS, MOST_SUBSCRIPTIONS),
-                    bounded(body.path("limits"), "maxRatePerSecond", DEFAULT_MAX_RATE, MOST_RATE));
+            String name = name(body.get("name"));
+            Partners.Limits limits = limits(body, DEFAULTS);
             return PartnerApi.view(partners.create(id, name, limits)
                     .orElseThrow(() -> new HttpProblem(409, "a partner with id '" + id + "' exists already")));
         });
+    }
+
+    /** A new name or limits (each limit given replaces that one, the others stay): to raise or lower a partner's quotas. */
+    public void updatePartner(Exchange exchange) {
+        admin(exchange, 200, ex -> {
+            JsonNode body = jsonBody(ex);
+            for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!k.equals("name") && !k.equals("limits")) throw new HttpProblem(400, "unknown field '" + k + "': name and limits may change");
+            }
+            Partners.Partner p = partners.get(path(ex, "id")).orElseThrow(() -> noPartner(ex));
+            String name = body.has("name") ? name(body.get("name")) : p.name();
+            return changed(PartnerApi.view(partners.update(p.id(), name, limits(body, p.limits())).orElseThrow(() -> noPartner(ex))));
+        });
+    }
+
+    private static final Partners.Limits DEFAULTS = new Partners.Limits(DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_RATE, DEFAULT_MAX_QUEUED);
+
+    private static String name(JsonNode v) {
+        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 200) {
+            throw new HttpProblem(400, "name must be given, at most 200 characters");
+        }
+        return v.asText();
+    }
+
+    /** The body's limits over {@code base}: each one given, checked, replaces base's. */
+    private static Partners.Limits limits(JsonNode body, Partners.Limits base) {
+        if (body.has("limits") && !body.get("limits").isObject()) {
+            throw new HttpProblem(400, "limits must be an object, such as {\"maxSubscriptions\": 10, \"maxRatePerSecond\": 50,"
+                    + " \"maxQueued\": 100000}");
+        }
+        JsonNode l = body.path("limits");
+        for (java.util.Iterator<String> it = l.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!List.of("maxSubscriptions", "maxRatePerSecond", "maxQueued").contains(k)) {
+                throw new HttpProblem(400, "limits has no '" + k + "': the limits are maxSubscriptions, maxRatePerSecond and maxQueued");
+            }
+        }
+        return new Partners.Limits(bounded(l, "maxSubscriptions", base.maxSubscriptions(), MOST_SUBSCRIPTIONS),
+                bounded(l, "maxRatePerSecond", base.maxRatePerSecond(), MOST_RATE),
+                bounded(l, "maxQueued", base.maxQueued(), MOST_QUEUED));
     }
 
     public void listPartners(Exchange exchange) {

@@ -57,7 +57,11 @@ public final class PartnerApi {
         m.put("id", p.id());
         m.put("name", p.name());
         m.put("status", p.status().text());
-        m.put("limits", Map.of("maxSubscriptions", p.maxSubscriptions(), "maxRatePerSecond", p.maxRatePerSecond()));
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("maxSubscriptions", p.limits().maxSubscriptions());
+        limits.put("maxRatePerSecond", p.limits().maxRatePerSecond());
+        limits.put("maxQueued", p.limits().maxQueued());
+        m.put("limits", limits);
         m.put("createdAt", p.createdAt().toString());
         m.put("updatedAt", p.updatedAt().toString());
         return m;

@@ -57,11 +57,12 @@ public final class PartnerSubscriptions implements StoredSubscriptions {
 
     /**
      * @param partnerTargets the partners' outbound guard (herald.partners.ssrf.allow)
+     * @param mailServer the SMTP settings partners' email subscriptions use (herald.partners.email.*); null: none
      * @throws IllegalStateException when the store holds secrets sealed with another key than this instance's
      */
     public static PartnerSubscriptions open(DataSource dataSource, SecretBox box, EventCatalog catalog, Targets partnerTargets,
-                                            RetrySchedule defaultRetry) throws SQLException {
-        EndpointSpec.Rules rules = new EndpointSpec.Rules(catalog, partnerTargets, defaultRetry);
+                                            RetrySchedule defaultRetry, Map<String, String> mailServer) throws SQLException {
+        EndpointSpec.Rules rules = new EndpointSpec.Rules(catalog, partnerTargets, defaultRetry, mailServer);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select distinct secret_key_id from partner_subscriptions");
              ResultSet rs = ps.executeQuery()) {

@@ -34,15 +34,17 @@ public final class PartnerView {
     private final Replays replays;
     private final SubscriptionRegistry registry;
     private final Admission admission;
+    private final QueueQuota quota;
 
     public PartnerView(Auth auth, PartnerQueries partnerQueries, AdminQueries queries, Replays replays, SubscriptionRegistry registry,
-                       Admission admission) {
+                       Admission admission, QueueQuota quota) {
         this.auth = auth;
         this.partnerQueries = partnerQueries;
         this.queries = queries;
         this.replays = replays;
         this.registry = registry;
         this.admission = admission;
+        this.quota = quota;
     }
 
     /** Newest first; {@code subscription}, {@code status}, {@code limit}, {@code after} (the previous page's {@code next}). */
@@ -85,6 +87,7 @@ public final class PartnerView {
             if (dl == null || !PartnerApi.mine(partnerId, (String) dl.get("subscriptionId"))) {
                 throw new HttpProblem(404, "you have no dead letter '" + id + "'");
             }
+            quota.check(partnerId);
             return replays.one(id);
         });
     }
@@ -125,7 +128,11 @@ public final class PartnerView {
 
     /** A herald.test event to this endpoint alone, signed and recorded like any delivery. */
     public void testSubscription(Exchange exchange) {
-        PartnerApi.serve(exchange, auth, 202, (ex, partnerId) -> replays.test(SubscriptionApi.inForce(registry, partnerId, path(ex, "id"))));
+        PartnerApi.serve(exchange, auth, 202, (ex, partnerId) -> {
+            Subscription s = SubscriptionApi.inForce(registry, partnerId, path(ex, "id"));
+            quota.check(partnerId);
+            return replays.test(s);
+        });
     }
 
     private static Map<String, Object> stats(PartnerQueries.Stats st) {

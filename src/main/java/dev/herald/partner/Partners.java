@@ -22,8 +22,7 @@ import javax.sql.DataSource;
 public final class Partners implements Auth.PartnerKeys {
 
     /** What a partner is, as the admin API shows it. */
-    public record Partner(String id, String name, Status status, int maxSubscriptions, int maxRatePerSecond, Instant createdAt,
-                          Instant updatedAt) {}
+    public record Partner(String id, String name, Status status, Limits limits, Instant createdAt, Instant updatedAt) {}
 
     public enum Status {
         ACTIVE, SUSPENDED;
@@ -33,8 +32,11 @@ public final class Partners implements Auth.PartnerKeys {
         }
     }
 
-    /** What a partner may use: subscriptions, and deliveries per second across all of them. */
-    public record Limits(int maxSubscriptions, int maxRatePerSecond) {}
+    /**
+     * What a partner may use: subscriptions, deliveries per second to each of them, and deliveries
+     * waiting (queued, retrying, deferred) across all of them.
+     */
+    public record Limits(int maxSubscriptions, int maxRatePerSecond, int maxQueued) {}
 
     /** A key as it is listed: never the key itself. */
     public record Key(String id, String name, Instant createdAt, Instant revokedAt) {}
@@ -59,14 +61,15 @@ public final class Partners implements Auth.PartnerKeys {
         Timestamp now = Timestamp.from(Instant.now());
         return Tx.run(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("insert into partners (id, name, status, max_subscriptions,"
-                    + " max_rate_per_second, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+                    + " max_rate_per_second, max_queued, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
                 ps.setString(1, id);
                 ps.setString(2, name);
                 ps.setString(3, Status.ACTIVE.text());
                 ps.setInt(4, limits.maxSubscriptions());
                 ps.setInt(5, limits.maxRatePerSecond());
-                ps.setTimestamp(6, now);
+                ps.setInt(6, limits.maxQueued());
                 ps.setTimestamp(7, now);
+                ps.setTimestamp(8, now);
                 if (ps.executeUpdate() == 0) return Optional.empty();
             }
             return find(c, id);
@@ -87,6 +90,27 @@ public final class Partners implements Auth.PartnerKeys {
         try (Connection c = dataSource.getConnection()) {
             return find(c, id);
         }
+    }
+
+    /**
+     * A new name and limits; empty when there is no such partner. A lower rate quota applies to its
+     * subscriptions at once (on every instance); subscriptions above a lower subscription quota stay.
+     */
+    public Optional<Partner> update(String id, String name, Limits limits) throws SQLException {
+        return Tx.run(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("update partners set name = ?, max_subscriptions = ?, max_rate_per_second = ?,"
+                    + " max_queued = ?, updated_at = ? where id = ?")) {
+                ps.setString(1, name);
+                ps.setInt(2, limits.maxSubscriptions());
+                ps.setInt(3, limits.maxRatePerSecond());
+                ps.setInt(4, limits.maxQueued());
+                ps.setTimestamp(5, Timestamp.from(Instant.now()));
+                ps.setString(6, id);
+                if (ps.executeUpdate() == 0) return Optional.empty();
+            }
+            PartnerSubscriptions.bump(c); // the rate quota is each subscription's default and ceiling
+            return find(c, id);
+        });
     }
 
     /** Suspends or resumes; empty when there is no such partner. */
@@ -198,7 +222,7 @@ public final class Partners implements Auth.PartnerKeys {
 
     private static Partner partner(ResultSet rs) throws SQLException {
         return new Partner(rs.getString("id"), rs.getString("name"), Status.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT)),
-                rs.getInt("max_subscriptions"), rs.getInt("max_rate_per_second"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                new Limits(rs.getInt("max_subscriptions"), rs.getInt("max_rate_per_second"), rs.getInt("max_queued")),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

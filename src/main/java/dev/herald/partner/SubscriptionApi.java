@@ -77,8 +77,8 @@ public final class SubscriptionApi {
             }
             registry.reloadStoredIfChanged();
             Map<String, Object> view = view(created.stored());
-            // The only time the secret is shown: verify deliveries with it (Standard Webhooks).
-            view.put("secret", created.secret());
+            // The only time the secret is shown: verify deliveries with it (Standard Webhooks). Mail is not signed.
+            if (!spec.hasNonNull("email")) view.put("secret", created.secret());
             return view;
         });
     }
@@ -133,7 +133,9 @@ public final class SubscriptionApi {
         partner(exchange, 200, (ex, partnerId) -> {
             String id = path(ex, "id");
             Instant until = Instant.now().plus(rotationWindow);
-            if (!PartnerApi.mine(partnerId, id)) throw notFound(id);
+            if (own(partnerId, id).spec().hasNonNull("email")) {
+                throw new HttpProblem(409, "'" + id + "' sends email, which carries no signature: there is no secret to rotate");
+            }
             String secret = stored.rotate(partnerId, id, until).orElseThrow(() -> notFound(id));
             registry.reloadStoredIfChanged();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -170,7 +172,7 @@ public final class SubscriptionApi {
     }
 
     private int maxRate(String partnerId) throws Exception {
-        return partners.get(partnerId).map(Partners.Partner::maxRatePerSecond).orElseThrow(PartnerApi::gone);
+        return partners.get(partnerId).map(p -> p.limits().maxRatePerSecond()).orElseThrow(PartnerApi::gone);
     }
 
     private Map<String, Object> view(PartnerSubscriptions.Stored s) {
@@ -178,7 +180,8 @@ public final class SubscriptionApi {
         m.put("id", s.id());
         m.put("name", s.id().substring(s.partnerId().length() + 1));
         m.put("description", s.spec().path("description").asText(null));
-        m.put("url", s.spec().path("url").asText());
+        m.put("url", s.spec().path("url").asText(null));
+        m.put("email", s.spec().path("email").asText(null));
         m.put("types", s.spec().get("types"));
         m.put("filter", s.spec().get("filter"));
         Subscription inForce = registry.inForce(s.id());

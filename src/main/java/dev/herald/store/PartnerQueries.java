@@ -58,6 +58,15 @@ public final class PartnerQueries {
                 + where + " order by dead_at desc, delivery_id desc limit ?", args), limit, "deadAt", "deliveryId");
     }
 
+    /** The partner's deliveries not finished (pending, retrying or deferred) across its subscriptions: what its queue quota bounds. */
+    public long waiting(String partnerId) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = theirs("subscription_id", partnerId, null, args);
+        args.addAll(List.of(DeliveryStatus.PENDING.value(), DeliveryStatus.RETRYING.value(), DeliveryStatus.DEFERRED.value()));
+        return ((Number) Rows.query(dataSource, "select count(*) as n from deliveries" + where + " and status in (?, ?, ?)", args)
+                .get(0).get("n")).longValue();
+    }
+
     /** How the subscription's attempts went since {@code since}. */
     public Stats stats(String subscriptionId, Instant since) throws SQLException {
         Map<String, Object> r = Rows.query(dataSource, "select count(*) as n, sum(case when a.outcome = ? then 1 else 0 end) as ok,"

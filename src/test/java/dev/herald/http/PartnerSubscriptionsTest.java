@@ -169,7 +169,7 @@ class PartnerSubscriptionsTest {
     @Test
     void whatAPartnerMayNotAskForIsRefusedWithTheReasonAndNothingIsMade() throws Exception {
         PartnerClient p = partner("careful");
-        Map<String, String> refused = Map.of(
+        Map<String, String> refused = new java.util.HashMap<>(Map.of(
                 "{\"url\": \"" + receiver.url("/x") + "\", \"types\": [\"user.signed_up\"]}", "'user.signed_up' matches no event type partners may receive",
                 "{\"url\": \"http://169.254.169.254/latest\", \"types\": [\"order.*\"]}", "the cloud metadata service",
                 "{\"url\": \"" + herald.http("/api/events") + "\", \"types\": [\"order.*\"]}", "loopback",
@@ -179,7 +179,8 @@ class PartnerSubscriptionsTest {
                 "{\"url\": \"" + receiver.url("/x") + "\", \"types\": [\"order.*\"], \"filter\": {\"data\": {\"total\": 5}}}", "filter",
                 "{\"url\": \"" + receiver.url("/x") + "\", \"types\": [\"order.*\"], \"secret\": \"mine\"}", "unknown field 'secret'",
                 "{\"name\": \"Not OK\", \"url\": \"" + receiver.url("/x") + "\", \"types\": [\"order.*\"]}", "name 'Not OK' is not allowed",
-                "{\"name\": \"legacy\", \"url\": \"" + receiver.url("/x") + "\", \"types\": [\"order.*\"]}", "cannot be used");
+                "{\"name\": \"legacy\", \"url\": \"" + receiver.url("/x") + "\", \"types\": [\"order.*\"]}", "cannot be used"));
+        refused.put("{\"email\": \"ops@careful.example\", \"types\": [\"herald.*\"]}", "the platform sends partners no email");
         for (var e : refused.entrySet()) {
             HttpResponse<String> r = p.post("/subscriptions", e.getKey());
             assertThat(r.statusCode()).as(e.getKey()).isIn(400, 409);
