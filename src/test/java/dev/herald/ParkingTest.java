@@ -86,12 +86,16 @@ class ParkingTest {
             Thread.sleep(1_500); // every instance's view of the circuit (state-refresh) has it open
 
             long through = herald.broker().messagesAdded("herald.deliveries");
+            double deferredBefore = deferredCount(herald, "down");
             for (int i = 0; i < 40; i++) ProtectionTest.send(herald, "down", "B-" + i);
             ProtectionTest.send(herald, "up", "U-1");
             await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.requests("/up").isEmpty());
             await().atMost(Duration.ofSeconds(20)).until(() -> herald.broker().messageCount(Parking.queue("down")) >= 40);
             assertThat(herald.broker().messagesAdded("herald.deliveries") - through)
                     .as("only the other partner's delivery passed through herald.deliveries").isEqualTo(1);
+            // Each parked at dispatch counts as deferred on the circuit, once its transaction committed.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(deferredCount(herald, "down") - deferredBefore).isEqualTo(40.0));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(herald.query(
                     "select count(*) as n from deliveries where subscription_id = 'down' and status = 'deferred' and deferred_reason = 'circuit'"
                             + " and event_id in (select id from events where subject like 'B-%')").get(0).get("n")).isEqualTo(40L));

@@ -63,7 +63,17 @@ public abstract class BatchConsumer extends ServiceSupport {
 
         /** The batch committed: its on-commit steps, then its afterwards steps. (Whoever runs the batch calls this.) */
         public void committed() {
+            succeeded();
+            over();
+        }
+
+        /** Its commit succeeded: the on-commit steps, alone (when the batch is over later, or elsewhere). */
+        public void succeeded() {
             runAll(onCommit, "count what a committed batch did");
+        }
+
+        /** The batch is over, committed or not: its afterwards steps, alone. */
+        public void over() {
             runAll(afterwards, "let go of what a committed batch held");
         }
 

@@ -107,7 +107,12 @@ public final class InlineDispatch implements HandOff {
 
             @Override
             public void over() {
-                undo.committed();
+                undo.over();
+            }
+
+            @Override
+            public void committed() {
+                undo.succeeded();
             }
         };
     }
@@ -147,8 +152,19 @@ public final class InlineDispatch implements HandOff {
             }, true);
             return;
         }
-        if (bound) held.hold(prepared::over);
-        else prepared.over();
+        if (bound) {
+            held.hold(prepared::over);
+            // Committed with the route's transaction, when its exchange completes.
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onComplete(Exchange done) {
+                    prepared.committed();
+                }
+            });
+        } else {
+            prepared.committed();
+            prepared.over();
+        }
     }
 
     private static List<Publisher.Outgoing> allToDispatch(List<JsonNode> events) {

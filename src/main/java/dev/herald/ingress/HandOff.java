@@ -28,6 +28,9 @@ public interface HandOff {
         /** The transaction is over: lets go of the event ids it held. Never throws. */
         void over();
 
+        /** The transaction committed: counts what it did. Never throws. */
+        default void committed() {}
+
         /** Messages that hold nothing. */
         static Prepared of(List<Publisher.Outgoing> messages) {
             return new Prepared() {
@@ -59,6 +62,7 @@ public interface HandOff {
         out.addAll(also);
         try {
             sender.send(out);
+            prepared.committed();
             return;
         } catch (JMSException e) {
             if (!BrokerErrors.isDuplicate(e)) throw e;
