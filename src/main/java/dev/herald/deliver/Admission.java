@@ -2,6 +2,8 @@ package dev.herald.deliver;
 
 import dev.herald.subscription.Subscription;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,8 +39,20 @@ public final class Admission {
         }
     }
 
-    /** Wait until {@code until} ({@code slot}: the rate-limit slot reserved for it), or go now (null). */
-    public record Wait(long until, Why why, String reason, Long slot) {}
+    /**
+     * Wait until {@code until} ({@code slot}: the rate-limit slot reserved for it on its subscription,
+     * {@code partnerSlot} on its partner's shared rate), or go now (null).
+     */
+    public record Wait(long until, Why why, String reason, Long slot, Long partnerSlot) {
+        Wait(long until, Why why, String reason, Long slot) {
+            this(until, why, reason, slot, null);
+        }
+    }
+
+    /** The row of subscription_rate a partner's shared rate is kept in (no subscription id has a ':'). */
+    public static String partnerRateKey(String partnerId) {
+        return "partner:" + partnerId;
+    }
 
     /** What {@link #attempted} concluded: the subscription has failed for longer than the disable window. */
     public record Verdict(boolean disable, String reason) {
@@ -109,7 +123,7 @@ public final class Admission {
      * Null: attempt it now. {@code slotHeld}: the rate-limit slot this delivery was deferred to
      * earlier (it does not reserve another).
      */
-    public Wait admit(Exchange exchange, Subscription s, long now, Long slotHeld) throws SQLException {
+    public Wait admit(Exchange exchange, Subscription s, long now, Long slotHeld, Long partnerSlotHeld) throws SQLException {
         SubscriptionHealth.State circuit = circuits.get(s.id());
         if (circuit != null && circuit.open()) {
             if (now < circuit.openUntil()) {
@@ -130,7 +144,7 @@ public final class Admission {
             if (n.incrementAndGet() > cap) {
                 n.decrementAndGet();
                 // Its deliveries are slow (or many): it waits parked, fed back as fast as its attempts finish.
-                return new Wait(now, Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld);
+                return new Wait(now, Why.CONCURRENCY, "at its cap of " + cap + " deliveries at once", slotHeld, partnerSlotHeld);
             }
             AtomicLong done = finished.computeIfAbsent(s.id(), k -> new AtomicLong());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -141,17 +155,35 @@ public final class Admission {
                 }
             });
         }
+        List<SubscriptionHealth.Rate> rates = new ArrayList<>(2);
         if (limits.intervalMillis() > 0) {
-            // Sends are spaced a twentieth wider than the rate: what arrives at the receiver stays within
-            // the limit in every one-second window although a send can leave some milliseconds after its
-            // turn (thread scheduling, GC); the partner gets 95 % of its rate at most, never more.
-            long spacing = limits.intervalMillis() + Math.max(1, limits.intervalMillis() / 20);
-            SubscriptionHealth.RateTurn turn = health.rateTurn(s.id(), now, limits.intervalMillis(), spacing, slotHeld);
-            if (turn.at() > now) {
-                return new Wait(turn.at(), Why.RATE, "rate limit " + limits.rateText(), turn.slot());
-            }
+            rates.add(new SubscriptionHealth.Rate(s.id(), limits.intervalMillis(), spacing(limits.intervalMillis()), slotHeld));
         }
-        return null;
+        boolean shared = limits.partnerIntervalMillis() > 0 && s.partner() != null;
+        if (shared) {
+            // A turn on the partner's shared rate too, reserved like the subscription's: a partner with
+            // many subscriptions gets its quota in all, not in each.
+            rates.add(new SubscriptionHealth.Rate(partnerRateKey(s.partner()), limits.partnerIntervalMillis(),
+                    spacing(limits.partnerIntervalMillis()), partnerSlotHeld));
+        }
+        if (rates.isEmpty()) return null;
+        List<SubscriptionHealth.RateTurn> turns = health.rateTurns(now, rates);
+        SubscriptionHealth.RateTurn turn = limits.intervalMillis() > 0 ? turns.get(0) : null;
+        SubscriptionHealth.RateTurn partnerTurn = shared ? turns.get(turns.size() - 1) : null;
+        long at = Math.max(turn == null ? now : turn.at(), partnerTurn == null ? now : partnerTurn.at());
+        if (at <= now) return null;
+        String reason = turn != null && turn.at() == at ? "rate limit " + limits.rateText()
+                : "partner " + s.partner() + "'s rate quota, shared by its subscriptions";
+        return new Wait(at, Why.RATE, reason, turn == null ? null : turn.slot(), partnerTurn == null ? null : partnerTurn.slot());
+    }
+
+    /**
+     * Sends are spaced a twentieth wider than the rate: what arrives at the receiver stays within the
+     * limit in every one-second window although a send can leave some milliseconds after its turn
+     * (thread scheduling, GC); the partner gets 95 % of its rate at most, never more.
+     */
+    private static long spacing(long intervalMillis) {
+        return intervalMillis + Math.max(1, intervalMillis / 20);
     }
 
     /** After an attempt: a success closes the circuit; a failure counts, may open it, and may disable the subscription. */

@@ -37,6 +37,8 @@ public final class DeliveryAttempts {
 
     /** The rate-limit slot a deferred delivery holds, as a message header. */
     static final String SLOT_HEADER = "herald_slot";
+    /** The slot on its partner's shared rate a deferred delivery holds, as a message header. */
+    static final String PARTNER_SLOT_HEADER = "herald_partner_slot";
     /** Why a deferred delivery waited last time, as a message header (so a repeat need not be recorded again). */
     public static final String DEFERRED_HEADER = "herald_deferred";
     /** A receiver's Retry-After is honoured up to this long; beyond it, Herald asks again after a day. */
@@ -83,6 +85,7 @@ public final class DeliveryAttempts {
             return;
         }
         Long slotHeld = exchange.getMessage().getHeader(SLOT_HEADER, Long.class);
+        Long partnerSlotHeld = exchange.getMessage().getHeader(PARTNER_SLOT_HEADER, Long.class);
         String deferredBefore = exchange.getMessage().getHeader(DEFERRED_HEADER, String.class);
         // A plain message from here on, with only what we set: no JMS or Camel header reaches the
         // partner, and the channel's copies of it stay cheap (copying a JmsMessage makes Camel
@@ -99,7 +102,7 @@ public final class DeliveryAttempts {
                     : "subscription '" + d.subscriptionId() + "' is disabled: " + disabled);
             return;
         }
-        Admission.Wait wait = admission.admit(exchange, s, now, slotHeld);
+        Admission.Wait wait = admission.admit(exchange, s, now, slotHeld, partnerSlotHeld);
         if (wait != null) {
             defer(exchange, d, body, wait, deferredBefore, now);
             return;
@@ -141,6 +144,7 @@ public final class DeliveryAttempts {
         headers.put(DEFERRED_HEADER, wait.why().label());
         // A rate-limited subscription's delivery keeps the slot it holds, parked at its cap or not.
         if (wait.slot() != null) headers.put(SLOT_HEADER, wait.slot());
+        if (wait.partnerSlot() != null) headers.put(PARTNER_SLOT_HEADER, wait.partnerSlot());
         if (parked) {
             parking.parked(d.subscriptionId(), now);
             then.add(new DeliveryPlan.FollowUp(Parking.queue(d.subscriptionId()), body, headers));

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -111,6 +113,9 @@ public final class SubscriptionHealth {
     /** A rate-limited delivery's turn: its slot, and when it may go ({@code at} not after now: go, and it is recorded as sent). */
     public record RateTurn(long slot, long at) {}
 
+    /** One rate a delivery must keep: its row, slots {@code intervalMillis} apart, sends at least {@code spacingMillis} apart. */
+    public record Rate(String key, long intervalMillis, long spacingMillis, Long slotHeld) {}
+
     /**
      * The turn of a delivery of a rate-limited subscription, shared by every instance: slots are
      * {@code intervalMillis} apart ({@code slotHeld}: the one reserved for it earlier; null: reserve
@@ -118,36 +123,53 @@ public final class SubscriptionHealth {
      * delivery that reaches its slot late does not bunch with the next one.
      */
     public RateTurn rateTurn(String subscriptionId, long now, long intervalMillis, long spacingMillis, Long slotHeld) throws SQLException {
+        return rateTurns(now, List.of(new Rate(subscriptionId, intervalMillis, spacingMillis, slotHeld))).get(0);
+    }
+
+    /**
+     * Its turn on several rates at once (a partner's subscription's own, and its partner's shared):
+     * a slot reserved on each, and it is recorded as sent on all of them only when it may go on all
+     * — a delivery that one rate holds back does not use up another's spacing. The rows are locked
+     * in the order given, the same for every delivery.
+     */
+    public List<RateTurn> rateTurns(long now, List<Rate> rates) throws SQLException {
         return Tx.run(dataSource, c -> {
-            try (PreparedStatement ins = c.prepareStatement(
-                    "insert into subscription_rate (subscription_id, next_slot, last_sent) values (?, ?, 0) on conflict do nothing")) {
-                ins.setString(1, subscriptionId);
-                ins.setLong(2, now);
-                ins.executeUpdate();
-            }
-            long nextSlot;
-            long lastSent;
-            try (PreparedStatement q = c.prepareStatement(
-                    "select next_slot, last_sent from subscription_rate where subscription_id = ? for update")) {
-                q.setString(1, subscriptionId);
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    nextSlot = rs.getLong(1);
-                    lastSent = rs.getLong(2);
+            List<RateTurn> turns = new ArrayList<>(rates.size());
+            List<long[]> rows = new ArrayList<>(rates.size()); // next_slot, last_sent
+            for (Rate r : rates) {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "insert into subscription_rate (subscription_id, next_slot, last_sent) values (?, ?, 0) on conflict do nothing")) {
+                    ins.setString(1, r.key());
+                    ins.setLong(2, now);
+                    ins.executeUpdate();
                 }
+                long nextSlot;
+                long lastSent;
+                try (PreparedStatement q = c.prepareStatement(
+                        "select next_slot, last_sent from subscription_rate where subscription_id = ? for update")) {
+                    q.setString(1, r.key());
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        nextSlot = rs.getLong(1);
+                        lastSent = rs.getLong(2);
+                    }
+                }
+                long slot = r.slotHeld() != null ? r.slotHeld() : Math.max(nextSlot, now);
+                if (r.slotHeld() == null) nextSlot = slot + r.intervalMillis();
+                turns.add(new RateTurn(slot, Math.max(slot, lastSent + r.spacingMillis())));
+                rows.add(new long[] {nextSlot, lastSent});
             }
-            long slot = slotHeld != null ? slotHeld : Math.max(nextSlot, now);
-            if (slotHeld == null) nextSlot = slot + intervalMillis;
-            long at = Math.max(slot, lastSent + spacingMillis);
-            if (at <= now) lastSent = now;
+            boolean goes = turns.stream().allMatch(t -> t.at() <= now);
             try (PreparedStatement up = c.prepareStatement(
                     "update subscription_rate set next_slot = ?, last_sent = ? where subscription_id = ?")) {
-                up.setLong(1, nextSlot);
-                up.setLong(2, lastSent);
-                up.setString(3, subscriptionId);
-                up.executeUpdate();
+                for (int i = 0; i < rates.size(); i++) {
+                    up.setLong(1, rows.get(i)[0]);
+                    up.setLong(2, goes ? now : rows.get(i)[1]);
+                    up.setString(3, rates.get(i).key());
+                    up.executeUpdate();
+                }
             }
-            return new RateTurn(slot, at);
+            return turns;
         });
     }
 

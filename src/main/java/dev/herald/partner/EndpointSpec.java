@@ -187,7 +187,8 @@ final class EndpointSpec {
         long interval = spec.hasNonNull("rateLimit") ? SubscriptionReader.rateLimit(spec.get("rateLimit"), ignored)
                 : Math.max(1, Math.round(1000.0 / maxRatePerSecond));
         String rateText = spec.hasNonNull("rateLimit") ? spec.get("rateLimit").asText() : maxRatePerSecond + "/s";
-        Subscription.Limits limits = new Subscription.Limits(interval, 0, rateText);
+        // The partner's quota bounds each subscription and, shared, all of them together.
+        Subscription.Limits limits = new Subscription.Limits(interval, 0, rateText, Math.max(1, Math.round(1000.0 / maxRatePerSecond)));
         if (spec.hasNonNull("email")) {
             // A mailer the platform has since taken away refuses each attempt, as a subscription gone wrong.
             ChannelSettings mail = PartnerMail.to(rules.mailServer() == null ? Map.of() : rules.mailServer(), spec.get("email").asText());

@@ -136,6 +136,7 @@ public final class Partners implements Auth.PartnerKeys {
             }
             // Its subscriptions go by the foreign key; their state is keyed by subscription id, partnerId.name.
             PartnerSubscriptions.forgetState(c, "like ?", id + ".%");
+            PartnerSubscriptions.forgetState(c, "= ?", dev.herald.deliver.Admission.partnerRateKey(id)); // its shared rate
             PartnerSubscriptions.bump(c);
             return true;
         });

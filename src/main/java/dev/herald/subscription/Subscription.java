@@ -29,9 +29,17 @@ public record Subscription(
         Limits limits,
         String partner) {
 
-    /** At most one delivery every {@code intervalMillis} (0: no rate limit); at most {@code maxInFlight} at once (0: no cap). */
-    public record Limits(long intervalMillis, int maxInFlight, String rateText) {
+    /**
+     * At most one delivery every {@code intervalMillis} (0: no rate limit); at most {@code maxInFlight}
+     * at once (0: no cap); a partner's subscription also at most one every {@code partnerIntervalMillis}
+     * across all of its partner's subscriptions (the partner's rate quota; 0: none).
+     */
+    public record Limits(long intervalMillis, int maxInFlight, String rateText, long partnerIntervalMillis) {
         public static final Limits NONE = new Limits(0, 0, null);
+
+        public Limits(long intervalMillis, int maxInFlight, String rateText) {
+            this(intervalMillis, maxInFlight, rateText, 0);
+        }
     }
 
     public Subscription(String id, String description, List<TypePattern> types, ContentFilter filter, String channel, URI url,

@@ -11,6 +11,7 @@ import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +116,27 @@ class PartnerQuotaTest {
         HttpResponse<String> again = flood.post("/dead-letters/" + dead + "/replay", "{}");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
         assertThat(flood.post("/subscriptions/flood.down/test", "{}").statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aPartnersRateQuotaIsSharedByAllItsSubscriptions() throws Exception {
+        PartnerClient busy = PartnerClient.create(herald, ADMIN_KEY, "busy", "{\"maxRatePerSecond\": 10}");
+        for (String name : new String[] {"b1", "b2", "b3"}) {
+            busy.subscribe("{\"name\": \"" + name + "\", \"url\": \"" + receiver.url("/" + name) + "\", \"types\": [\"order.*\"]}");
+        }
+        int events = 20;
+        for (int i = 0; i < events; i++) send("busy-" + i, "busy");
+        int n = 3 * events;
+        // Each subscription may take 10/s; together they may take 10/s too, not 30 (from the attempt log:
+        // the times Herald let each attempt go).
+        List<Long> sent = await().atMost(Duration.ofSeconds(30)).until(() -> herald.query("select a.started_at from attempts a"
+                + " join deliveries d on d.id = a.delivery_id where d.subscription_id like 'busy.%' order by a.started_at").stream()
+                .map(r -> ((java.sql.Timestamp) r.get("started_at")).getTime()).toList(), l -> l.size() == n);
+        for (int i = 0; i + 10 < n; i++) {
+            assertThat(sent.get(i + 10) - sent.get(i)).as("attempts %d to %d of the partner's went within one second", i, i + 10)
+                    .isGreaterThanOrEqualTo(1000);
+        }
+        System.out.printf("a partner's rate quota of 10/s over 3 subscriptions: %d deliveries in %d ms%n", n, sent.get(n - 1) - sent.get(0));
     }
 
     static HttpResponse<String> admin(String body) throws Exception {
