@@ -36,7 +36,8 @@ final class DeadLetterQueue {
         Set<String> wanted = new HashSet<>(deliveryIds);
         List<String> messageIds = new ArrayList<>();
         // Messages put there before the deliver route set the property are recognised by their body.
-        try (QueueBrowser browser = session.createBrowser(dead, Selectors.in(BrokerDefaults.DEAD_DELIVERY_ID, wanted) + " OR " + BrokerDefaults.DEAD_DELIVERY_ID + " IS NULL")) {
+        String selector = Selectors.in(BrokerDefaults.DEAD_DELIVERY_ID, wanted) + " OR " + BrokerDefaults.DEAD_DELIVERY_ID + " IS NULL";
+        try (QueueBrowser browser = session.createBrowser(dead, selector)) {
             for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
                 Message m = (Message) e.nextElement();
                 String id = m.getStringProperty(BrokerDefaults.DEAD_DELIVERY_ID);

@@ -222,7 +222,9 @@ public final class DeliveryConsumer extends ServiceSupport {
             Object slot = m.getObjectProperty(DeliveryAttempts.SLOT_HEADER);
             if (slot != null) exchange.getMessage().setHeader(DeliveryAttempts.SLOT_HEADER, Long.valueOf(slot.toString()));
             Object partnerSlot = m.getObjectProperty(DeliveryAttempts.PARTNER_SLOT_HEADER);
-            if (partnerSlot != null) exchange.getMessage().setHeader(DeliveryAttempts.PARTNER_SLOT_HEADER, Long.valueOf(partnerSlot.toString()));
+            if (partnerSlot != null) {
+                exchange.getMessage().setHeader(DeliveryAttempts.PARTNER_SLOT_HEADER, Long.valueOf(partnerSlot.toString()));
+            }
             Object deferred = m.getObjectProperty(DeliveryAttempts.DEFERRED_HEADER);
             if (deferred != null) exchange.getMessage().setHeader(DeliveryAttempts.DEFERRED_HEADER, deferred.toString());
             return new Taken(session, m, body, exchange);

@@ -16,6 +16,7 @@ import dev.herald.store.Store;
 import dev.herald.trace.Tracing;
 import dev.herald.subscription.Subscription;
 import dev.herald.subscription.SubscriptionRegistry;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,7 +255,7 @@ public final class Dispatcher {
         String dead = DeliveryAttempts.deadRecord(d, reason, now);
         deliveries.add(new Publisher.Outgoing(BrokerDefaults.DEAD, dead, Map.of(BrokerDefaults.DEAD_DELIVERY_ID, d.id())));
         // Named by the delivery: a copy dispatched again after a rollback records the same attempt.
-        String attemptId = java.util.UUID.nameUUIDFromBytes((d.id() + "|refused").getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        String attemptId = UUID.nameUUIDFromBytes((d.id() + "|refused").getBytes(StandardCharsets.UTF_8)).toString();
         after.add(Json.string(new LogRecord.Attempt(attemptId, d.id(), d.eventId(), d.subscriptionId(), 1, now, 0, null, null, reason,
                 DeliveryStatus.DEAD.value(), null, instanceId)));
         after.add(dead);

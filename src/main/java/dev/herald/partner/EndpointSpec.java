@@ -41,7 +41,8 @@ final class EndpointSpec {
 
     /** The part of a subscription's id the partner chooses (the id is {@code partnerId.name}). */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,35}");
-    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "email", "types", "filter", "rateLimit", "retry", "enabled"));
+    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "email", "types", "filter", "rateLimit", "retry",
+            "enabled"));
     static final int MOST_TYPES = 20;
     static final int MOST_RETRIES = 12;
     static final Duration LONGEST_DELAY = Duration.ofDays(1);
@@ -150,8 +151,8 @@ final class EndpointSpec {
                                 + " (GET /partner/v1/event-types)");
             } else if (mail && offered.stream().filter(p::matches).anyMatch(t -> !OperationalEvents.isOperational(t))) {
                 problems.add("types: '" + p.text() + "' matches event types that are not Herald's operational events",
-                        "an email subscription takes " + String.join(", ", offered.stream().filter(OperationalEvents::isOperational).toList())
-                                + " (or herald.*); subscribe a webhook to the others");
+                        "an email subscription takes " + String.join(", ", offered.stream().filter(OperationalEvents::isOperational)
+                                .toList()) + " (or herald.*); subscribe a webhook to the others");
             }
         }
     }

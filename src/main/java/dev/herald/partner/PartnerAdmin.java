@@ -99,7 +99,9 @@ public final class PartnerAdmin {
             JsonNode body = jsonBody(ex);
             for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!k.equals("name") && !k.equals("limits")) throw new HttpProblem(400, "unknown field '" + k + "': name and limits may change");
+                if (!k.equals("name") && !k.equals("limits")) {
+                    throw new HttpProblem(400, "unknown field '" + k + "': name and limits may change");
+                }
             }
             Partners.Partner p = partners.get(path(ex, "id")).orElseThrow(() -> noPartner(ex));
             String name = body.has("name") ? name(body.get("name")) : p.name();

@@ -8,7 +8,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.herald.event.Json;
-import dev.herald.support.Http;
 import dev.herald.support.PartnerClient;
 import dev.herald.support.Receiver;
 import dev.herald.support.TestHerald;
@@ -41,9 +40,7 @@ class PartnerEmailTest {
         smtp = new GreenMail(new ServerSetup(TestHerald.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         receiver = new Receiver();
-        herald = TestHerald.start("subscriptions: []\n", Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY),
-                "herald.partners.ssrf.allow", "127.0.0.1:" + receiver.url("").replaceFirst(".*:", ""),
-                "herald.partners.email.host", "127.0.0.1",
+        herald = PartnerClient.herald(ADMIN_KEY, receiver, Map.of("herald.partners.email.host", "127.0.0.1",
                 "herald.partners.email.port", String.valueOf(smtp.getSmtp().getPort()),
                 "herald.partners.email.starttls", "false",
                 "herald.partners.email.from", "herald@platform.example"));
@@ -66,10 +63,7 @@ class PartnerEmailTest {
         assertThat(made.has("secret")).as("mail is not signed: no secret").isFalse();
         mailer.subscribe("{\"name\": \"failing\", \"url\": \"" + receiver.url("/failing") + "\", \"types\": [\"order.*\"], \"retry\": [\"0s\"]}");
         receiver.script("/failing", Receiver.Response.text(500, "database unavailable"));
-        HttpResponse<String> r = Http.post(herald.http("/events"), "application/cloudevents+json", "{\"specversion\": \"1.0\", \"id\": \"mail-1\","
-                + " \"source\": \"urn:test\", \"type\": \"order.created\", \"partnerid\": \"mailer\", \"data\": {\"orderId\": \"mail-1\"}}",
-                "Authorization", "Bearer " + ADMIN_KEY);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        PartnerClient.sendOrder(herald, ADMIN_KEY, "mail-1", "mailer");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length >= 1);
         MimeMessage mail = smtp.getReceivedMessages()[0];

@@ -37,9 +37,7 @@ class PartnerQuotaTest {
     static void start() throws Exception {
         receiver = new Receiver();
         // The store's count is read once (this interval outlasts the test), so exactly QUOTA pass.
-        herald = TestHerald.start("subscriptions: []\n", Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY),
-                "herald.partners.ssrf.allow", "127.0.0.1:" + receiver.url("").replaceFirst(".*:", ""),
-                "herald.partners.queued-check-interval", "1h"));
+        herald = PartnerClient.herald(ADMIN_KEY, receiver, Map.of("herald.partners.queued-check-interval", "1h"));
         flood = PartnerClient.create(herald, ADMIN_KEY, "flood", "{\"maxQueued\": " + QUOTA + "}");
         calm = PartnerClient.create(herald, ADMIN_KEY, "calm", null);
         receiver.script("/down", IntStream.range(0, 100).mapToObj(i -> Receiver.Response.of(503)).toArray(Receiver.Response[]::new));
@@ -53,10 +51,7 @@ class PartnerQuotaTest {
     }
 
     static void send(String id, String partner) throws Exception {
-        HttpResponse<String> r = Http.post(herald.http("/events"), "application/cloudevents+json", "{\"specversion\": \"1.0\", \"id\": \""
-                + id + "\", \"source\": \"urn:test\", \"type\": \"order.created\", \"partnerid\": \"" + partner + "\", \"data\": {\"orderId\": \"" + id + "\"}}",
-                "Authorization", "Bearer " + ADMIN_KEY);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        PartnerClient.sendOrder(herald, ADMIN_KEY, id, partner);
     }
 
     @AfterAll

@@ -33,8 +33,7 @@ class PartnerViewTest {
     @BeforeAll
     static void start() throws Exception {
         receiver = new Receiver();
-        herald = TestHerald.start("subscriptions: []\n", Map.of("herald.http.admin-keys", "ops:" + ApiKeys.hash(ADMIN_KEY),
-                "herald.partners.ssrf.allow", "127.0.0.1:" + receiver.url("").replaceFirst(".*:", "")));
+        herald = PartnerClient.herald(ADMIN_KEY, receiver, Map.of());
         viewer = PartnerClient.create(herald, ADMIN_KEY, "viewer", null);
         other = PartnerClient.create(herald, ADMIN_KEY, "other", null);
         viewer.subscribe("{\"name\": \"ok\", \"url\": \"" + receiver.url("/ok") + "\", \"types\": [\"order.*\"]}");
@@ -44,12 +43,7 @@ class PartnerViewTest {
         viewer.subscribe("{\"name\": \"ops\", \"url\": \"" + receiver.url("/viewer-ops") + "\", \"types\": [\"herald.*\"]}");
         other.subscribe("{\"name\": \"ops\", \"url\": \"" + receiver.url("/other-ops") + "\", \"types\": [\"herald.*\"]}");
         receiver.script("/failing", "view-1", Receiver.Response.text(500, "database unavailable"), Receiver.Response.text(500, "database unavailable"));
-        for (String id : List.of("view-1", "view-2")) {
-            HttpResponse<String> r = Http.post(herald.http("/events"), "application/cloudevents+json", "{\"specversion\": \"1.0\", \"id\": \""
-                    + id + "\", \"source\": \"urn:test\", \"type\": \"order.created\", \"partnerid\": \"viewer\", \"data\": {\"orderId\": \""
-                    + id + "\"}}", "Authorization", "Bearer " + ADMIN_KEY);
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        }
+        for (String id : List.of("view-1", "view-2")) PartnerClient.sendOrder(herald, ADMIN_KEY, id, "viewer");
         // view-1 dies at /failing (two 500s); view-2 succeeds there (the script is used up).
         await().atMost(Duration.ofSeconds(20)).until(() -> items(viewer.get("/deliveries?status=succeeded")).size() >= 3
                 && items(viewer.get("/dead-letters")).size() == 1);

@@ -36,6 +36,22 @@ public final class PartnerClient {
         return new PartnerClient(herald, adminKey, id, Json.tree(key.body()).path("key").asText());
     }
 
+    /** A Herald for partner tests: this admin key, and partners allowed to reach this receiver only (plus {@code more}). */
+    public static TestHerald herald(String adminKey, Receiver receiver, java.util.Map<String, String> more) throws Exception {
+        java.util.Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.put("herald.http.admin-keys", "ops:" + dev.herald.http.ApiKeys.hash(adminKey));
+        settings.put("herald.partners.ssrf.allow", "127.0.0.1:" + receiver.url("").replaceFirst(".*:", ""));
+        return TestHerald.start("subscriptions: []\n", settings);
+    }
+
+    /** An order.created event for one partner, posted as the platform's producer would (an admin key may ingest). */
+    public static void sendOrder(TestHerald herald, String adminKey, String id, String partner) throws Exception {
+        HttpResponse<String> r = Http.post(herald.http("/events"), "application/cloudevents+json", "{\"specversion\": \"1.0\", \"id\": \""
+                + id + "\", \"source\": \"urn:test\", \"type\": \"order.created\", \"partnerid\": \"" + partner + "\","
+                + " \"data\": {\"orderId\": \"" + id + "\"}}", admin(adminKey));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+
     /** The same partner, calling another instance. */
     public PartnerClient on(TestHerald other) {
         return new PartnerClient(other, adminKey, id, key);
