@@ -24,6 +24,11 @@ final class EmailChannel implements Channel {
 
     @Override
     public void prepare(Exchange exchange, Call call) {
+        if (call.settings().parameters().get("host") == null) {
+            // Only a partner's subscription has no host of its own: the platform has since stopped offering mail.
+            throw new PermanentFailure("there is no mail server to send through: the platform sends partners no email any more"
+                    + " (herald.partners.email.host is empty)");
+        }
         Map<String, String> mail;
         try {
             mail = call.settings().email().render(call.event());

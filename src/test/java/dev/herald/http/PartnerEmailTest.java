@@ -19,13 +19,17 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A partner subscribes an email address to its own operational events, through the SMTP server the
  * platform set up for partners (a real one, GreenMail): it is told when a delivery of its dies,
  * another partner is not, and an address may take nothing but Herald's operational events.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PartnerEmailTest {
 
     static final String ADMIN_KEY = ApiKeys.newKey();
@@ -57,11 +61,13 @@ class PartnerEmailTest {
     }
 
     @Test
+    @Order(1)
     void aPartnerIsMailedWhenOneOfItsDeliveriesDiesAndNoOtherPartnerIs() throws Exception {
         JsonNode made = mailer.subscribe("{\"name\": \"ops\", \"email\": \"ops@mailer.example\", \"types\": [\"herald.delivery.dead\"]}");
         assertThat(made.path("email").asText()).isEqualTo("ops@mailer.example");
         assertThat(made.has("secret")).as("mail is not signed: no secret").isFalse();
-        mailer.subscribe("{\"name\": \"failing\", \"url\": \"" + receiver.url("/failing") + "\", \"types\": [\"order.*\"], \"retry\": [\"0s\"]}");
+        mailer.subscribe("{\"name\": \"failing\", \"url\": \"" + receiver.url("/failing") + "\", \"types\": [\"order.*\"],"
+                + " \"retry\": [\"0s\"]}");
         receiver.script("/failing", Receiver.Response.text(500, "database unavailable"));
         PartnerClient.sendOrder(herald, ADMIN_KEY, "mail-1", "mailer");
 
@@ -77,6 +83,7 @@ class PartnerEmailTest {
     }
 
     @Test
+    @Order(2)
     void anAddressTakesOnlyOperationalEventsAndHasNoSecret() throws Exception {
         Map<String, String> refused = Map.of(
                 "{\"email\": \"ops@quiet.example\", \"types\": [\"order.*\"]}", "not Herald's operational events",
@@ -93,11 +100,28 @@ class PartnerEmailTest {
         assertThat(rotate.statusCode()).isEqualTo(409);
         assertThat(rotate.body()).contains("no secret to rotate");
         // To a webhook and back: the other field set to null.
-        HttpResponse<String> toHook = quiet.patch("/subscriptions/quiet.ops", "{\"email\": null, \"url\": \"" + receiver.url("/quiet") + "\"}");
+        HttpResponse<String> toHook = quiet.patch("/subscriptions/quiet.ops",
+                "{\"email\": null, \"url\": \"" + receiver.url("/quiet") + "\"}");
         assertThat(toHook.statusCode()).as(toHook.body()).isEqualTo(200);
         assertThat(Json.tree(toHook.body()).path("url").asText()).endsWith("/quiet");
         HttpResponse<String> back = quiet.patch("/subscriptions/quiet.ops", "{\"url\": null, \"email\": \"ops@quiet.example\"}");
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
         assertThat(Json.tree(back.body()).path("url").isNull()).isTrue();
+    }
+
+    /** The platform stops offering mail: a partner's email subscription's deliveries die saying so, nothing else breaks. */
+    @Test
+    @Order(3)
+    void withoutThePlatformsMailServerAnEmailSubscriptionsDeliveriesDieWithTheReason() throws Exception {
+        herald.restart(Map.of("herald.partners.email.host", ""));
+        receiver.script("/failing", Receiver.Response.text(500, "still down"));
+        PartnerClient.sendOrder(herald, ADMIN_KEY, "mail-2", "mailer");
+        String deadOps = "/dead-letters?subscription=mailer.ops";
+        await().atMost(Duration.ofSeconds(20)).until(() -> PartnerViewTest.items(mailer.get(deadOps)).size() == 1);
+        assertThat(PartnerViewTest.items(mailer.get(deadOps)).get(0).path("reason").asText())
+                .contains("the platform sends partners no email any more");
+        HttpResponse<String> refused = mailer.post("/subscriptions",
+                "{\"name\": \"more\", \"email\": \"x@mailer.example\", \"types\": [\"herald.*\"]}");
+        assertThat(refused.statusCode()).isEqualTo(400);
     }
 }
