@@ -174,7 +174,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 return until;
             });
             // A partner at its quota of waiting deliveries gets its new ones refused as dead letters.
-            QueueQuota queueQuota = new QueueQuota(new PartnerQueries(store.dataSource()), partners,
+            PartnerQueries partnerQueries = new PartnerQueries(store.dataSource());
+            QueueQuota queueQuota = new QueueQuota(partnerQueries, partners,
                     cfg.duration("herald.partners.queued-check-interval").toMillis());
             dispatcher.limitPartners(queueQuota, instanceId);
             dispatcher.countWith(new Dispatcher.Counts() {
@@ -213,7 +214,7 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("partnerApi", new PartnerApi(auth, partners));
             registry.bind("partnerSubscriptions", new SubscriptionApi(auth, partners, partnerSubscriptions, subscriptions,
                     cfg.duration("herald.partners.rotation-window")));
-            registry.bind("partnerView", new PartnerView(auth, new PartnerQueries(store.dataSource()), queries, replays, subscriptions,
+            registry.bind("partnerView", new PartnerView(auth, partnerQueries, queries, replays, subscriptions,
                     admission, queueQuota));
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
