@@ -11,12 +11,14 @@ public final class StaticResources {
     private final byte[] console;
     private final byte[] portal;
     private final byte[] charts;
+    private final byte[] style;
 
     public StaticResources() throws IOException {
         openapi = read("/herald/openapi.yaml");
         console = read("/herald/console/index.html");
         portal = read("/herald/portal/index.html");
         charts = read("/herald/ui/charts.js");
+        style = read("/herald/ui/herald.css");
     }
 
     public void openapi(Exchange exchange) {
@@ -30,6 +32,11 @@ public final class StaticResources {
     /** The charts the console and the portal draw (one script, so both draw alike). */
     public void charts(Exchange exchange) {
         serve(exchange, charts, "text/javascript; charset=utf-8");
+    }
+
+    /** The style the console and the portal share. */
+    public void style(Exchange exchange) {
+        serve(exchange, style, "text/css; charset=utf-8");
     }
 
     public void portal(Exchange exchange) {

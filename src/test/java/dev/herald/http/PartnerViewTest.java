@@ -154,6 +154,14 @@ class PartnerViewTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.body()).contains("/partner/v1");
+        // The style it links is served, as the script is.
+        for (String linked : new String[] {"/ui/herald.css", "/ui/charts.js"}) {
+            assertThat(page.body()).contains(linked);
+            HttpResponse<String> r = Http.get(herald.http(linked));
+            assertThat(r.statusCode()).as(linked).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(linked)
+                    .startsWith(linked.endsWith(".css") ? "text/css" : "text/javascript");
+        }
         for (String bad : new String[] {"{\"validFor\": \"25h\"}", "{\"validFor\": \"soon\"}"}) {
             assertThat(Http.post(herald.http("/api/partners/viewer/portal-link"), "application/json", bad, "Authorization", "Bearer " + ADMIN_KEY)
                     .statusCode()).as(bad).isEqualTo(400);
