@@ -46,6 +46,15 @@ public interface Channel {
         return false;
     }
 
+    /**
+     * True for a channel whose deliveries are kept for consumers to take (the stream): nothing is
+     * called; the delivery's payload goes to the store with its attempt record, which appends it to
+     * the subscription's stream.
+     */
+    default boolean kept() {
+        return false;
+    }
+
     /** Whether the request carries the attempt's W3C trace context (a header the receiver can read). */
     default boolean carriesTraceContext() {
         return false;

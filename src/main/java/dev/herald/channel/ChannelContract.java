@@ -43,6 +43,7 @@ public final class ChannelContract {
         READERS.put("email", new EmailParameters());
         READERS.put("kafka", new KafkaParameters());
         READERS.put("endpoint", new EndpointParameters());
+        READERS.put("stream", new StreamParameters());
     }
 
     public static final List<String> CHANNELS = List.copyOf(READERS.keySet());

@@ -27,7 +27,8 @@ public final class Channels {
                 "slack", new SlackChannel(userAgent, excerptBytes, timeout, targets.guard()),
                 "email", new EmailChannel(timeout, targets),
                 "kafka", new KafkaChannel(timeout, targets, defaultKafkaBrokers),
-                "endpoint", new EndpointChannel(timeout, targets));
+                "endpoint", new EndpointChannel(timeout, targets),
+                "stream", new StreamChannel());
     }
 
     /**

@@ -47,6 +47,11 @@ import dev.herald.ingress.RejectedInput;
 import dev.herald.deliver.OrderingLanes;
 import dev.herald.store.Store;
 import dev.herald.store.StoreWriter;
+import dev.herald.store.StreamQueries;
+import dev.herald.stream.StreamHub;
+import dev.herald.stream.StreamRetention;
+import dev.herald.stream.StreamRoutes;
+import dev.herald.stream.StreamSettings;
 import dev.herald.subscription.OrderingWarnings;
 import dev.herald.subscription.SubscriptionLoader;
 import dev.herald.subscription.SubscriptionRegistry;
@@ -219,7 +224,11 @@ public final class HeraldConfiguration implements CamelConfiguration {
             registry.bind("heraldStatic", new StaticResources());
             registry.bind("storeReadiness", new StoreReadiness(store));
             registry.bind("brokerReadiness", new BrokerReadiness(pool));
-            HttpSetup.server(cfg, context, hostname());
+            StreamSettings streamSettings = StreamSetup.settings(cfg);
+            StreamQueries streamQueries = new StreamQueries(store.dataSource(), instanceId);
+            StreamHub streams = new StreamHub(streamQueries, streamSettings);
+            StreamRoutes streamRoutes = new StreamRoutes(streams, auth, subscriptions);
+            HttpSetup.server(cfg, context, hostname(), streamRoutes::install);
 
             EmbeddedBroker embedded = broker;
             context.addStartupListener(new org.apache.camel.StartupListener() {
@@ -231,6 +240,8 @@ public final class HeraldConfiguration implements CamelConfiguration {
                 public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
                     // Only now does Camel's metrics service hold the registry to add them to.
                     gauges(metrics, embedded, subscriptions, admission);
+                    metrics.gauge("herald.stream.connections", "Stream connections and waiting long polls open on this instance",
+                            streams::connections);
                     if (embedded != null) BrokerSetup.warnUnreachableIngress(ctx, BrokerSetup.ingress(cfg));
                     OrderingWarnings.logAtStart(ctx, subscriptions.fromFile());
                     queueHistory.sample(); // the console's queue chart has a first point at once
@@ -251,16 +262,19 @@ public final class HeraldConfiguration implements CamelConfiguration {
                     // Event ids an idle JMS ingress thread still holds from its last (long committed) message.
                     new HousekeepingRoutes.Job("herald-ingress-holds", Duration.ofSeconds(1), () -> inline.sweep(1000)),
                     new HousekeepingRoutes.Job("herald-idempotency-purge", Duration.ofHours(1),
-                            () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow))));
+                            () -> idempotency.purge(System.currentTimeMillis(), idempotencyWindow)),
+                    new HousekeepingRoutes.Job("herald-stream-retention", cfg.duration("herald.streams.retention-check"),
+                            new StreamRetention(streamQueries, streamSettings, metrics)::run)));
 
             StoreWriter writer = new StoreWriter(pool, store, cfg.integer("herald.store.batch-size"),
-                    cfg.duration("herald.store.flush-interval").toMillis(), cfg.integer("herald.store.writers"));
+                    cfg.duration("herald.store.flush-interval").toMillis(), cfg.integer("herald.store.writers"), streams::appended);
             DispatchConsumer dispatch = new DispatchConsumer(pool, dispatcher, cfg.integer("herald.dispatch.consumers"),
                     cfg.integer("herald.dispatch.batch-size"));
             DeliveryConsumer deliver = DeliverySetup.consumer(cfg, context, locator, heraldLogin, attempts, targets);
             registry.bind("heraldDeliver", deliver);
             // Stopped after the routes, in reverse order: deliver, dispatch, writer, pool, store, broker.
-            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch, deliver)), true, true);
+            // The streams' consumers are let go first: they read the store.
+            context.addService(new Lifecycle(broker, pool, store, List.of(writer, dispatch, deliver, streams)), true, true);
         } catch (Exception | Error e) {
             // Leave nothing running behind a failed start, or the JVM would not exit.
             if (broker != null) broker.stop();

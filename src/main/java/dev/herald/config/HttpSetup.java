@@ -4,7 +4,9 @@ import dev.herald.http.ApiKeys;
 import dev.herald.http.Auth;
 import dev.herald.http.HttpSummary;
 import dev.herald.http.RequestGuard;
+import io.vertx.ext.web.Router;
 import java.net.InetAddress;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -34,7 +36,8 @@ final class HttpSetup {
     }
 
     /** The request guard in front of every route, and Herald's own endpoint summary (Camel's says 0.0.0.0 whatever the host). */
-    static void server(Settings cfg, CamelContext context, String machineName) throws Exception {
+    /** @param routes Herald's own Vert.x routes (the streams), put on the server once it runs */
+    static void server(Settings cfg, CamelContext context, String machineName, Consumer<Router> routes) throws Exception {
         boolean api = cfg.bool("camel.server.enabled");
         boolean management = cfg.bool("camel.management.enabled");
         context.addStartupListener(new HttpSummary(
@@ -48,7 +51,7 @@ final class HttpSetup {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() {
-                guard.install(context, port);
+                routes.accept(guard.install(context, port));
             }
         }, false, true);
     }

@@ -120,7 +120,9 @@ public final class DeliveryAttempts {
             if (trace.context().tracestate() != null) m.setHeader("tracestate", trace.context().tracestate());
         }
         exchange.setProperty(ATTEMPT, new Attempt(d, s, channel, now, null, trace));
-        exchange.setProperty(DeliveryPlan.STEP, channel.viaHttp() ? DeliveryPlan.Step.CALL_HTTP : DeliveryPlan.Step.CALL_URI);
+        // A kept delivery (stream) calls nothing: its record takes the payload to the store.
+        exchange.setProperty(DeliveryPlan.STEP, channel.kept() ? DeliveryPlan.Step.NO_CALL
+                : channel.viaHttp() ? DeliveryPlan.Step.CALL_HTTP : DeliveryPlan.Step.CALL_URI);
     }
 
     /** No attempt can succeed: record it as made and failed for good, with the reason. */
@@ -176,6 +178,11 @@ public final class DeliveryAttempts {
                 : a.channel().answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), now);
         AttemptOutcome result = answer == null ? null : answer.outcome();
         Verdict verdict = judge(a, result, now);
+        String kept = null;
+        if (a.channel() != null && a.channel().kept() && verdict.status() == DeliveryStatus.SUCCEEDED) {
+            kept = exchange.getMessage().getBody(String.class);
+            verdict = new Verdict(DeliveryStatus.STREAMED, null, null);
+        }
         if (a.trace() != null) a.trace().end(verdict.status().value(), answer == null ? null : answer.status(), verdict.reason());
         Admission.Verdict health = result == null || result.kind() == AttemptOutcome.Kind.PERMANENT || result.kind() == AttemptOutcome.Kind.GONE
                 ? Admission.Verdict.NONE : admission.attempted(d.subscriptionId(), result.kind() == AttemptOutcome.Kind.SUCCESS, now);
@@ -189,11 +196,15 @@ public final class DeliveryAttempts {
         m.getHeaders().clear();
         m.setBody(Json.string(new LogRecord.Attempt(UUID.randomUUID().toString(), d.id(), d.eventId(), d.subscriptionId(),
                 d.attempt(), a.started(), latency, answer == null ? null : answer.status(), answer == null ? null : answer.excerpt(),
-                verdict.status() == DeliveryStatus.SUCCEEDED ? null : verdict.reason(), verdict.status().value(), verdict.nextAt(),
-                instanceId)));
+                verdict.reason(), verdict.status().value(), verdict.nextAt(), instanceId)));
         // A partner's subscription: its operational events are for that partner (and the platform's).
         String partner = a.subscription() == null ? null : a.subscription().partner();
-        exchange.setProperty(DeliveryPlan.THEN, followUps(d, partner, result, verdict, disabledNow ? health.reason() : null, now));
+        List<DeliveryPlan.FollowUp> then = followUps(d, partner, result, verdict, disabledNow ? health.reason() : null, now);
+        if (kept != null) {
+            then.add(new DeliveryPlan.FollowUp(BrokerDefaults.LOG, Json.string(new LogRecord.Streamed(d.id(), d.eventId(),
+                    d.subscriptionId(), now, kept))));
+        }
+        exchange.setProperty(DeliveryPlan.THEN, then);
         log(d, verdict, latency, now);
     }
 

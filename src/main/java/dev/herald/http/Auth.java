@@ -45,14 +45,22 @@ public final class Auth {
     }
 
     public String admin(Exchange exchange) {
+        return admin(exchange.getMessage().getHeader("Authorization", String.class));
+    }
+
+    /** The admin key's name for this {@code Authorization} header ("anonymous" when open); 401 otherwise. */
+    public String admin(String header) {
         if (open()) return "anonymous";
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
         return admin.check(header).orElseThrow(() -> unauthorized(header, "an admin API key"));
     }
 
     /** The id of the partner whose key this is; 401 without a partner's key, 403 while the partner is suspended. */
     public String partner(Exchange exchange) throws SQLException {
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        return partner(exchange.getMessage().getHeader("Authorization", String.class));
+    }
+
+    /** The partner whose key this {@code Authorization} header carries; 401 or 403 as {@link #partner(Exchange)}. */
+    public String partner(String header) throws SQLException {
         Optional<String> key = ApiKeys.bearer(header);
         Optional<PartnerKey> found = key.isEmpty() ? Optional.empty() : partners.partnerOf(key.get());
         PartnerKey partner = found.orElseThrow(() -> new HttpProblem(401, header == null

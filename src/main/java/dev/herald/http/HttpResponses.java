@@ -83,10 +83,12 @@ public final class HttpResponses {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
+            case 410 -> "Gone";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
             case 421 -> "Misdirected Request";
             case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
             case 503 -> "Service Unavailable";
             default -> "Error";
         };

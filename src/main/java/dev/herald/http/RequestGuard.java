@@ -61,12 +61,13 @@ public final class RequestGuard implements Handler<RoutingContext> {
         return out;
     }
 
-    /** Puts the guard in front of every route of the HTTP server on {@code port}, for requests and for failures. */
-    public void install(CamelContext context, int port) {
+    /** Puts the guard in front of every route of the HTTP server on {@code port}, for requests and for failures; returns its router. */
+    public VertxPlatformHttpRouter install(CamelContext context, int port) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) throw new IllegalStateException("no HTTP server on port " + port + " to guard");
         router.route().order(Integer.MIN_VALUE).handler(this);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
+        return router;
     }
 
     @Override

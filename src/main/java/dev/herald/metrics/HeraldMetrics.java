@@ -47,7 +47,8 @@ public final class HeraldMetrics {
     private record Meters(Meter.MeterProvider<Counter> accepted, Meter.MeterProvider<Counter> rejected,
                           Meter.MeterProvider<Counter> attempts, Meter.MeterProvider<Counter> retries,
                           Meter.MeterProvider<Timer> duration, Meter.MeterProvider<Counter> deferred,
-                          Meter.MeterProvider<Counter> refused, Meter.MeterProvider<Counter> ingestCommits) {
+                          Meter.MeterProvider<Counter> refused, Meter.MeterProvider<Counter> ingestCommits,
+                          Meter.MeterProvider<Counter> streamExpired) {
 
         static Meters in(MeterRegistry r) {
             return new Meters(
@@ -66,6 +67,9 @@ public final class HeraldMetrics {
                             .withRegistry(r),
                     Counter.builder("herald.ingest.commits")
                             .description("Broker commits that handed ingress input off (one per group of HTTP requests, one per Kafka batch)")
+                            .withRegistry(r),
+                    Counter.builder("herald.stream.events.expired")
+                            .description("Stream events removed by retention; acknowledged=false ones became dead letters")
                             .withRegistry(r));
         }
     }
@@ -130,6 +134,14 @@ public final class HeraldMetrics {
     /** A delivery refused at dispatch, a dead letter without an attempt. */
     public void refused(String subscription, String why) {
         meters().refused().withTags("subscription", subscription, "reason", why).increment();
+    }
+
+    /** Events a stream's retention removed: those some consumer acknowledged, and those none did (dead letters). */
+    public void streamExpired(String subscription, long acknowledged, long unacknowledged) {
+        if (acknowledged > 0) meters().streamExpired().withTags("subscription", subscription, "acknowledged", "true").increment(acknowledged);
+        if (unacknowledged > 0) {
+            meters().streamExpired().withTags("subscription", subscription, "acknowledged", "false").increment(unacknowledged);
+        }
     }
 
     /** A gauge read when scraped. */

@@ -33,16 +33,17 @@ import java.util.stream.Collectors;
  * subscriptions file (types, content filter, rate, retry), plus what partners may not do that the
  * platform may — subscribe to types the catalog keeps from partners, send above their quota, retry
  * beyond the bounds, or point at a non-public address (the partners' guard has no allow-list of
- * the platform's). A webhook ({@code url}), or an email address ({@code email}) for Herald's
- * operational events only, mailed through the platform's server. Kept in the store as the checked
+ * the platform's). A webhook ({@code url}), a stream ({@code stream}: kept for the partner's
+ * consumers to take), or an email address ({@code email}) for Herald's operational events only,
+ * mailed through the platform's server. Kept in the store as the checked
  * JSON ({@code spec}).
  */
 final class EndpointSpec {
 
     /** The part of a subscription's id the partner chooses (the id is {@code partnerId.name}). */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,35}");
-    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "email", "types", "filter", "rateLimit", "retry",
-            "enabled"));
+    static final Set<String> KEYS = new TreeSet<>(Set.of("name", "description", "url", "email", "stream", "types", "filter", "rateLimit",
+            "retry", "enabled"));
     static final int MOST_TYPES = 20;
     static final int MOST_RETRIES = 12;
     static final Duration LONGEST_DELAY = Duration.ofDays(1);
@@ -76,15 +77,18 @@ final class EndpointSpec {
             }
         }
         ObjectNode spec = base == null ? Json.MAPPER.createObjectNode() : base.deepCopy();
-        for (String k : List.of("description", "url", "email", "types", "filter", "rateLimit", "retry")) {
+        for (String k : List.of("description", "url", "email", "stream", "types", "filter", "rateLimit", "retry")) {
             if (!body.has(k)) continue;
             if (body.get(k).isNull()) spec.remove(k);
             else spec.set(k, body.get(k));
         }
         boolean mail = spec.hasNonNull("email");
-        if (mail && spec.hasNonNull("url")) {
-            problems.add("both url and email are given", "a subscription is a webhook (url) or an email address (email); to switch, set"
-                    + " the other to null");
+        long kinds = List.of("url", "email", "stream").stream().filter(spec::hasNonNull).count();
+        if (kinds > 1) {
+            problems.add("more than one of url, email and stream is given", "a subscription is a webhook (url), an email address (email)"
+                    + " or a stream (stream); to switch, set the others to null");
+        } else if (spec.hasNonNull("stream")) {
+            stream(spec.get("stream"), problems);
         } else if (mail) {
             email(spec.get("email"), problems, rules.mailServer());
         } else {
@@ -100,6 +104,24 @@ final class EndpointSpec {
         if (!problems.isEmpty()) throw new HttpProblem(400, problems.all().stream()
                 .map(p -> p.what() + " (" + p.fix() + ")").collect(Collectors.joining("; ")));
         return spec;
+    }
+
+    /** A stream: {@code {}} or {@code {"mode": "broadcast"|"group"}}. */
+    private static void stream(JsonNode v, Problems problems) {
+        if (!v.isObject()) {
+            problems.add("stream is not an object", "write {\"mode\": \"broadcast\"} (every consumer sees every event) or"
+                    + " {\"mode\": \"group\"} (the consumers share them)");
+            return;
+        }
+        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("mode")) problems.add("stream: unknown field '" + k + "'", "a stream takes only mode");
+        }
+        String mode = v.path("mode").asText("broadcast");
+        if (!mode.equals("broadcast") && !mode.equals("group")) {
+            problems.add("stream.mode '" + abbreviate(mode) + "' is not broadcast or group",
+                    "broadcast: every consumer sees every event; group: the consumers share them, each taken by one");
+        }
     }
 
     private static void url(JsonNode v, Problems problems, Targets targets) {
@@ -194,6 +216,12 @@ final class EndpointSpec {
             // A mailer the platform has since taken away refuses each attempt, as a subscription gone wrong.
             ChannelSettings mail = PartnerMail.to(rules.mailServer() == null ? Map.of() : rules.mailServer(), spec.get("email").asText());
             return new Subscription(id, spec.path("description").asText(null), types, filter, "email", mail, null, retry, false, limits,
+                    partner);
+        }
+        if (spec.hasNonNull("stream")) {
+            ChannelSettings kept = new ChannelSettings(Map.of("mode", spec.get("stream").path("mode").asText("broadcast")), null, List.of(),
+                    null, null);
+            return new Subscription(id, spec.path("description").asText(null), types, filter, "stream", kept, null, retry, false, limits,
                     partner);
         }
         URI url = URI.create(spec.path("url").asText());

@@ -78,7 +78,7 @@ public final class SubscriptionApi {
             registry.reloadStoredIfChanged();
             Map<String, Object> view = view(created.stored());
             // The only time the secret is shown: verify deliveries with it (Standard Webhooks). Mail is not signed.
-            if (!spec.hasNonNull("email")) view.put("secret", created.secret());
+            if (spec.hasNonNull("url")) view.put("secret", created.secret());
             return view;
         });
     }
@@ -133,8 +133,8 @@ public final class SubscriptionApi {
         partner(exchange, 200, (ex, partnerId) -> {
             String id = path(ex, "id");
             Instant until = Instant.now().plus(rotationWindow);
-            if (own(partnerId, id).spec().hasNonNull("email")) {
-                throw new HttpProblem(409, "'" + id + "' sends email, which carries no signature: there is no secret to rotate");
+            if (!own(partnerId, id).spec().hasNonNull("url")) {
+                throw new HttpProblem(409, "'" + id + "' is not a webhook: it carries no signature, so there is no secret to rotate");
             }
             String secret = stored.rotate(partnerId, id, until).orElseThrow(() -> notFound(id));
             registry.reloadStoredIfChanged();
@@ -182,6 +182,7 @@ public final class SubscriptionApi {
         m.put("description", s.spec().path("description").asText(null));
         m.put("url", s.spec().path("url").asText(null));
         m.put("email", s.spec().path("email").asText(null));
+        m.put("stream", s.spec().get("stream"));
         m.put("types", s.spec().get("types"));
         m.put("filter", s.spec().get("filter"));
         Subscription inForce = registry.inForce(s.id());

@@ -11,6 +11,8 @@ public enum DeliveryStatus {
     RETRYING,
     /** Put back unattempted, waiting on its subscription's circuit, rate limit or in-flight cap. */
     DEFERRED,
+    /** Kept in its stream subscription's stream: handed to consumers, waiting for an acknowledgement. */
+    STREAMED,
     DEAD;
 
     public String value() {

@@ -16,7 +16,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = LogRecord.Dispatched.class, name = "dispatched"),
     @JsonSubTypes.Type(value = LogRecord.Attempt.class, name = "attempt"),
     @JsonSubTypes.Type(value = LogRecord.Dead.class, name = "dead"),
-    @JsonSubTypes.Type(value = LogRecord.Deferred.class, name = "deferred")
+    @JsonSubTypes.Type(value = LogRecord.Deferred.class, name = "deferred"),
+    @JsonSubTypes.Type(value = LogRecord.Streamed.class, name = "streamed")
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface LogRecord {
@@ -42,4 +43,10 @@ public sealed interface LogRecord {
     /** A delivery gave up: why, and the delivery itself so it can be replayed. */
     record Dead(String deliveryId, String eventId, String subscriptionId, String reason, long at,
                 JsonNode delivery) implements LogRecord {}
+
+    /**
+     * A stream subscription's delivery, to append to its stream ({@code payload}: what consumers
+     * get, the event or the subscription's transform of it).
+     */
+    record Streamed(String deliveryId, String eventId, String subscriptionId, long at, String payload) implements LogRecord {}
 }

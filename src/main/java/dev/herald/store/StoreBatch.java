@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -22,15 +23,16 @@ final class StoreBatch {
         this.records = records;
     }
 
-    void write(DataSource dataSource) throws SQLException {
-        Tx.run(dataSource, c -> {
+    /** @return the last number of each stream appended to (for its waiting consumers) */
+    Map<String, Long> write(DataSource dataSource) throws SQLException {
+        return Tx.run(dataSource, c -> {
             insertEvents(c);
             insertDeliveries(c);
             insertAttempts(c);
             updateDeliveries(c);
             updateDeferred(c);
             insertDeadLetters(c);
-            return null;
+            return StreamAppends.append(c, records);
         });
     }
 

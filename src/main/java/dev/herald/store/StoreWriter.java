@@ -8,6 +8,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +24,23 @@ public final class StoreWriter extends BatchConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
 
     private final Store store;
+    private final Consumer<Map<String, Long>> appended;
 
-    public StoreWriter(ConnectionFactory connectionFactory, Store store, int batchSize, long flushMillis, int threads) {
+    /** @param appended told, after each commit that appended to streams, each one's last number */
+    public StoreWriter(ConnectionFactory connectionFactory, Store store, int batchSize, long flushMillis, int threads,
+                       Consumer<Map<String, Long>> appended) {
         super("herald-store-writer", connectionFactory, BrokerDefaults.LOG, threads, batchSize, flushMillis);
         this.store = store;
+        this.appended = appended;
     }
 
     @Override
     protected void handle(List<Received> messages, Session session, MessageProducer producer, Undo undo) throws Exception {
         List<LogRecord> batch = new ArrayList<>(messages.size());
         for (Received m : messages) add(batch, m.text());
-        new StoreBatch(batch).write(store.dataSource());
+        Map<String, Long> heads = new StoreBatch(batch).write(store.dataSource());
+        // Told once the store has it: the broker's commit may yet fail, and the batch come again (appended once).
+        if (!heads.isEmpty()) appended.accept(heads);
     }
 
     private static void add(List<LogRecord> batch, String text) {

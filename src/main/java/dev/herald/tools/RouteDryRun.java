@@ -96,6 +96,7 @@ public final class RouteDryRun {
             case "webhook", "slack" -> out.printf("  POST %s%n", s.channel().equals("slack") ? "(the Slack webhook URL)" : target);
             case "kafka" -> out.printf("  to Kafka topic %s at %s%n", s.parameters().get("topic"), s.parameters().get("brokers"));
             case "endpoint" -> out.printf("  to %s%n", s.parameters().get("uri"));
+            case "stream" -> out.printf("  kept in the subscription's stream (%s consumers)%n", s.parameters().get("mode"));
             case "email" -> out.printf("  by SMTP to %s:%s%n", s.parameters().get("host"), s.parameters().getOrDefault("port", "587"));
             default -> { }
         }

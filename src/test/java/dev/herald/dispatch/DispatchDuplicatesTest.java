@@ -183,7 +183,7 @@ class DispatchDuplicatesTest {
         consumer.start();
         open.add(consumer::stop);
         if (storeWriter) {
-            StoreWriter writer = new StoreWriter(cf, store, 500, 50, 1);
+            StoreWriter writer = new StoreWriter(cf, store, 500, 50, 1, heads -> { });
             writer.start();
             open.add(writer::stop);
         }

@@ -90,7 +90,7 @@ class PartnerEmailTest {
                 "{\"email\": \"ops@quiet.example\\r\\nBcc: all@example.com\", \"types\": [\"herald.*\"]}", "is not one email address",
                 "{\"email\": \"{{data.to}}@example.com\", \"types\": [\"herald.*\"]}", "is not one email address",
                 "{\"email\": \"ops@quiet.example\", \"url\": \"" + receiver.url("/x") + "\", \"types\": [\"herald.*\"]}",
-                "both url and email are given");
+                "more than one of url, email and stream is given");
         for (var e : refused.entrySet()) {
             HttpResponse<String> r = quiet.post("/subscriptions", e.getKey());
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
