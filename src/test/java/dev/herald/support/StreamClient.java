@@ -5,7 +5,6 @@ import dev.herald.event.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,22 @@ public final class StreamClient {
     static final Path NODE_DIR = Path.of("src/test/node");
 
     private final Process process;
+    private final List<JsonNode> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread reader;
 
     private StreamClient(Process process) {
         this.process = process;
+        reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!line.isBlank()) seen.add(Json.tree(line));
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        }, "stream-client");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Skips (fails in CI) when Node or its packages are not installed. */
@@ -46,17 +58,20 @@ public final class StreamClient {
         return start(mode, options).lines();
     }
 
+    /** What it has printed so far. */
+    public List<JsonNode> seen() {
+        return List.copyOf(seen);
+    }
+
+    /** Waits for it to end: everything it printed. */
     public List<JsonNode> lines() throws Exception {
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the stream client did not finish: " + text);
+            throw new AssertionError("the stream client did not finish: " + seen);
         }
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isBlank()) out.add(Json.tree(line));
-        }
-        if (out.stream().anyMatch(n -> n.has("timeout"))) throw new AssertionError("the stream client timed out: " + text);
+        reader.join(10_000);
+        List<JsonNode> out = List.copyOf(seen);
+        if (out.stream().anyMatch(n -> n.has("timeout"))) throw new AssertionError("the stream client timed out: " + out);
         return out;
     }
 
