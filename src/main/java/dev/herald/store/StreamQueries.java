@@ -187,14 +187,8 @@ public final class StreamQueries {
         return Tx.run(dataSource, c -> {
             long before = lockCursor(c, subscriptionId, consumer, transport, now);
             if (position <= before) return before;
-            String range = "subscription_id = ? and seq > ? and seq <= ?";
-            acknowledge(c, subscriptionId, consumer, range, List.of(subscriptionId, before, position), now);
-            try (PreparedStatement u = c.prepareStatement("update stream_cursors set position = ? where subscription_id = ? and consumer = ?")) {
-                u.setLong(1, position);
-                u.setString(2, subscriptionId);
-                u.setString(3, consumer);
-                u.executeUpdate();
-            }
+            acknowledge(c, subscriptionId, consumer, "subscription_id = ? and seq > ? and seq <= ?", List.of(subscriptionId, before, position), now);
+            moveCursor(c, subscriptionId, consumer, transport, position, now);
             return position;
         });
     }
@@ -207,56 +201,86 @@ public final class StreamQueries {
     public int ackThrough(String subscriptionId, String consumer, String transport, long seq, long now) throws SQLException {
         return Tx.run(dataSource, c -> {
             long before = lockCursor(c, subscriptionId, consumer, transport, now);
-            int n = acknowledge(c, subscriptionId, consumer, "subscription_id = ? and lease_owner = ? and seq <= ?",
+            int n = acknowledge(c, subscriptionId, consumer, "subscription_id = ? and lease_owner = ? and seq <= ? and acked_at is null",
                     List.of(subscriptionId, consumer, seq), now);
-            if (n > 0 && seq > before) {
-                try (PreparedStatement u = c.prepareStatement("update stream_cursors set position = ? where subscription_id = ? and consumer = ?")) {
-                    u.setLong(1, seq);
-                    u.setString(2, subscriptionId);
-                    u.setString(3, consumer);
-                    u.executeUpdate();
-                }
-            }
+            moveCursor(c, subscriptionId, consumer, transport, n > 0 ? Math.max(seq, before) : before, now);
             return n;
         });
     }
 
-    /** Marks the events in {@code where} acknowledged, their deliveries succeeded and the consumer's attempts acked. */
+    private static void moveCursor(Connection c, String subscriptionId, String consumer, String transport, long position, long now)
+            throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("update stream_cursors set position = ?, transport = ?, seen_at = ?"
+                + " where subscription_id = ? and consumer = ?")) {
+            u.setLong(1, position);
+            u.setString(2, transport);
+            u.setTimestamp(3, new Timestamp(now));
+            u.setString(4, subscriptionId);
+            u.setString(5, consumer);
+            u.executeUpdate();
+        }
+    }
+
+    /**
+     * Marks the events in {@code where} acknowledged (those not yet), their deliveries succeeded and
+     * the consumer's attempts acked, each by its key (a join on the deliveries' status index would
+     * read every delivery still streamed). Returns how many events were acknowledged now.
+     */
     private static int acknowledge(Connection c, String subscriptionId, String consumer, String where, List<Object> args, long now)
             throws SQLException {
-        String ids = "select delivery_id from stream_events where " + where;
-        try (PreparedStatement a = c.prepareStatement("update attempts set acked_at = ? where consumer = ? and acked_at is null"
-                + " and delivery_id in (" + ids + ")")) {
-            a.setTimestamp(1, new Timestamp(now));
-            a.setString(2, consumer);
-            bind(a, 3, args);
-            a.executeUpdate();
+        List<String> all = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("select delivery_id, acked_at from stream_events where " + where)) {
+            bind(q, 1, args);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    all.add(rs.getString(1));
+                    if (rs.getTimestamp(2) == null) first.add(rs.getString(1));
+                }
+            }
         }
+        if (all.isEmpty()) return 0;
+        Timestamp at = new Timestamp(now);
+        try (PreparedStatement a = c.prepareStatement("update attempts set acked_at = ? where delivery_id = ? and consumer = ? and acked_at is null")) {
+            for (String id : all) {
+                a.setTimestamp(1, at);
+                a.setString(2, id);
+                a.setString(3, consumer);
+                a.addBatch();
+            }
+            a.executeBatch();
+        }
+        if (first.isEmpty()) return 0;
         try (PreparedStatement d = c.prepareStatement("update deliveries set status = 'succeeded', last_error = null, updated_at = ?"
-                + " where status = 'streamed' and id in (" + ids + ")")) {
-            d.setTimestamp(1, new Timestamp(now));
-            bind(d, 2, args);
-            d.executeUpdate();
+                + " where id = ? and status = 'streamed'")) {
+            for (String id : first) {
+                d.setTimestamp(1, at);
+                d.setString(2, id);
+                d.addBatch();
+            }
+            d.executeBatch();
         }
         try (PreparedStatement e = c.prepareStatement("update stream_events set acked_at = ?, acked_by = ?, lease_until = null"
                 + " where acked_at is null and " + where)) {
-            e.setTimestamp(1, new Timestamp(now));
+            e.setTimestamp(1, at);
             e.setString(2, consumer);
             bind(e, 3, args);
             return e.executeUpdate();
         }
     }
 
-    /** The consumer's row, made when it first shows, locked for this transaction; its committed position. */
+    /** The consumer's row, locked for this transaction (made when it first shows); its committed position. */
     private static long lockCursor(Connection c, String subscriptionId, String consumer, String transport, long now) throws SQLException {
-        seen(c, subscriptionId, consumer, transport, now);
-        try (PreparedStatement q = c.prepareStatement("select position from stream_cursors where subscription_id = ? and consumer = ? for update")) {
-            q.setString(1, subscriptionId);
-            q.setString(2, consumer);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        for (int round = 0; ; round++) {
+            try (PreparedStatement q = c.prepareStatement("select position from stream_cursors where subscription_id = ? and consumer = ? for update")) {
+                q.setString(1, subscriptionId);
+                q.setString(2, consumer);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) return rs.getLong(1);
+                }
             }
+            if (round > 0) throw new SQLException("stream consumer " + consumer + " of " + subscriptionId + " could not be made");
+            seen(c, subscriptionId, consumer, transport, now);
         }
     }
 

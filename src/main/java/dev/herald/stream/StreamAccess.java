@@ -32,6 +32,11 @@ final class StreamAccess {
         this.registry = registry;
     }
 
+    /** Whether a key must be given: always for a partner; for /api, unless Herald serves without keys (loopback only). */
+    boolean needsKey(boolean partnerApi) {
+        return partnerApi || !auth.open();
+    }
+
     /**
      * @param partnerApi called under /partner/v1 (a partner's key) rather than /api (an admin key)
      * @throws HttpProblem 401, 403, 404, or 409 for a subscription that is not a stream

@@ -5,9 +5,13 @@ import dev.herald.http.Auth;
 import dev.herald.http.HttpProblem;
 import dev.herald.http.HttpResponses;
 import dev.herald.subscription.SubscriptionRegistry;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +38,34 @@ public final class StreamRoutes {
         polling = new StreamPolling(hub, access);
     }
 
+    /** One stream operation: its method, its path under a subscription, its OpenAPI operation ids (partner API, admin API). */
+    public record Operation(String method, String path, String partnerId, String adminId) {
+        /** The path in OpenAPI's form. */
+        public String openApiPath(boolean partnerApi) {
+            return (partnerApi ? "/partner/v1" : "/api") + "/subscriptions/{id}" + path;
+        }
+    }
+
+    /** What the stream routes serve; the OpenAPI document describes each (ApiContractTest). */
+    public static final List<Operation> OPERATIONS = List.of(
+            new Operation("get", "/ws", "openPartnerStreamSocket", "openStreamSocket"),
+            new Operation("get", "/events/stream", "streamPartnerEvents", "streamEvents"),
+            new Operation("get", "/events", "pollPartnerStream", "pollStream"),
+            new Operation("post", "/events/commit", "commitPartnerStream", "commitStream"),
+            new Operation("get", "/consumers", "getPartnerStreamConsumers", "getStreamConsumers"));
+
     public void install(Router router) {
+        Map<String, java.util.function.BiConsumer<RoutingContext, Boolean>> handlers = Map.of(
+                "/ws", socket::handle, "/events/stream", sse::handle, "/events", polling::poll,
+                "/events/commit", polling::commit, "/consumers", polling::consumers);
         for (boolean partnerApi : new boolean[] {true, false}) {
-            String base = (partnerApi ? "/partner/v1" : "/api") + "/subscriptions/:id";
-            router.get(base + "/ws").order(ORDER).handler(ctx -> socket.handle(ctx, partnerApi));
-            router.get(base + "/events/stream").order(ORDER).handler(ctx -> sse.handle(ctx, partnerApi));
-            router.get(base + "/events").order(ORDER).handler(ctx -> polling.poll(ctx, partnerApi));
-            router.post(base + "/events/commit").order(ORDER).handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
-                    .handler(ctx -> polling.commit(ctx, partnerApi));
-            router.get(base + "/consumers").order(ORDER).handler(ctx -> polling.consumers(ctx, partnerApi));
+            for (Operation op : OPERATIONS) {
+                String path = op.openApiPath(partnerApi).replace("{id}", ":id");
+                var handler = handlers.get(op.path());
+                Route route = router.route(HttpMethod.valueOf(op.method().toUpperCase(java.util.Locale.ROOT)), path).order(ORDER);
+                if (op.method().equals("post")) route.handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+                route.handler(ctx -> handler.accept(ctx, partnerApi));
+            }
         }
     }
 

@@ -37,7 +37,7 @@ final class StreamSocket {
         MultiMap params = ctx.request().params();
         Context context = ctx.vertx().getOrCreateContext();
         String header = ctx.request().getHeader("Authorization");
-        if (header == null) {
+        if (header == null && access.needsKey(partnerApi)) {
             ctx.request().toWebSocket().onSuccess(ws -> awaitKey(ws, id, partnerApi, params, context));
             return;
         }

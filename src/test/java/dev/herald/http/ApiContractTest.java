@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The checked-in OpenAPI document and the REST routes describe exactly the same operations. */
+/** The checked-in OpenAPI document and the REST routes (and the streams' routes) describe exactly the same operations. */
 class ApiContractTest {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -30,6 +30,11 @@ class ApiContractTest {
             for (String verb : new String[] {"get", "post", "put", "delete", "patch"}) {
                 for (JsonNode op : rest.path(verb)) served.add(verb + " " + op.path("path").asText() + " " + op.path("id").asText());
             }
+        }
+        // The streams' routes are Vert.x handlers on the same server (they hold connections open).
+        for (var op : dev.herald.stream.StreamRoutes.OPERATIONS) {
+            served.add(op.method() + " " + op.openApiPath(true) + " " + op.partnerId());
+            served.add(op.method() + " " + op.openApiPath(false) + " " + op.adminId());
         }
         Set<String> documented = new TreeSet<>();
         JsonNode openapi = read("/herald/openapi.yaml");
