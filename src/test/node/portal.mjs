@@ -1,10 +1,11 @@
 // Drives the partner portal in headless Chromium, as the partner who was handed a portal link:
 // sees its endpoints and a chart, inspects a failed delivery's attempts, replays the dead letter,
 // rotates an endpoint's secret, sends a test event, and saves a screenshot.
-// Usage: node portal.mjs <portal-link> <failing-endpoint-id> <ok-endpoint-id> <png>
+// With a stream endpoint, also shows its consumers (name, transport, lag).
+// Usage: node portal.mjs <portal-link> <failing-endpoint-id> <ok-endpoint-id> <png> [stream-endpoint-id]
 import { launch } from "./browser.mjs";
 
-const [link, failing, ok, png] = process.argv.slice(2);
+const [link, failing, ok, png, stream] = process.argv.slice(2);
 const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
@@ -47,6 +48,13 @@ try {
   await okRow.locator("[data-testid=test]").click();
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("test event sent"), null, { timeout: 10000 });
   console.log("test sent");
+  if (stream) {
+    await page.locator(`[data-testid=endpoints] tr[data-endpoint="${stream}"]`).click();
+    const consumer = page.locator("[data-testid=stream-consumers] tbody tr").first();
+    await consumer.locator("td.mono").first().waitFor({ timeout: 10000 });
+    console.log("stream endpoint: " + (await page.locator(`[data-testid=endpoints] tr[data-endpoint="${stream}"] td`).first().textContent()));
+    console.log("stream consumers: " + (await consumer.locator("td").allTextContents()).join(" | "));
+  }
   await page.screenshot({ path: png, fullPage: true });
   console.log("screenshot " + png);
 } finally {

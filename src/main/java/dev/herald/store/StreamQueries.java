@@ -133,10 +133,20 @@ public final class StreamQueries {
         });
     }
 
+    /** Runs {@code work} in one transaction of the store's. */
+    public <T> T transaction(Tx.Work<T> work) throws SQLException {
+        return Tx.run(dataSource, work);
+    }
+
     /** Broadcast: records the hand-over of {@code items} to {@code consumer} (an attempt each). */
     public void handed(String subscriptionId, String consumer, String transport, List<Item> items, long now) throws SQLException {
         if (items.isEmpty()) return;
-        Tx.run(dataSource, c -> {
+        Tx.run(dataSource, c -> handed(c, subscriptionId, consumer, transport, items, now));
+    }
+
+    /** {@link #handed(String, String, String, List, long)} in the caller's transaction. */
+    public Void handed(Connection c, String subscriptionId, String consumer, String transport, List<Item> items, long now) throws SQLException {
+        {
             try (PreparedStatement u = c.prepareStatement("update stream_events set handed = handed + 1 where subscription_id = ? and seq = ?")) {
                 for (Item i : items) {
                     u.setString(1, subscriptionId);
@@ -147,34 +157,30 @@ public final class StreamQueries {
             }
             logHandOver(c, subscriptionId, consumer, transport, items, now);
             return null;
-        });
+        }
     }
 
-    /** One attempt per hand-over (attempt 1 was the append), and the delivery's count of attempts. */
+    /**
+     * One attempt per hand-over (attempt 1 was the append). The delivery's own row is left alone
+     * until the acknowledgement (or expiry) counts them: one row update per delivery, not one per
+     * hand-over.
+     */
     private void logHandOver(Connection c, String subscriptionId, String consumer, String transport, List<Item> items, long now)
             throws SQLException {
         if (items.isEmpty()) return;
         try (PreparedStatement a = c.prepareStatement("insert into attempts (id, delivery_id, attempt, started_at, latency_ms, response_excerpt,"
-                + " outcome, instance_id, consumer) values (?, ?, ?, ?, 0, ?, 'streamed', ?, ?)");
-             PreparedStatement d = c.prepareStatement("update deliveries set attempts = greatest(attempts, ?), updated_at = ?"
-                     + " where id = ?")) {
+                + " outcome, instance_id, consumer) values (?, ?, ?, ?, 0, ?, 'streamed', ?, ?)")) {
             for (Item i : items) {
-                int attempt = i.handed() + 2;
                 a.setString(1, UUID.randomUUID().toString());
                 a.setString(2, i.deliveryId());
-                a.setInt(3, attempt);
+                a.setInt(3, i.handed() + 2);
                 a.setTimestamp(4, new Timestamp(now));
                 a.setString(5, "handed to consumer " + consumer + " over " + transport);
                 a.setString(6, instanceId);
                 a.setString(7, consumer);
                 a.addBatch();
-                d.setInt(1, attempt);
-                d.setTimestamp(2, new Timestamp(now));
-                d.setString(3, i.deliveryId());
-                d.addBatch();
             }
             a.executeBatch();
-            d.executeBatch();
         }
     }
 
@@ -184,13 +190,18 @@ public final class StreamQueries {
      * consumer's hand-over attempts. Returns the position now committed.
      */
     public long commit(String subscriptionId, String consumer, String transport, long position, long now) throws SQLException {
-        return Tx.run(dataSource, c -> {
+        return Tx.run(dataSource, c -> commit(c, subscriptionId, consumer, transport, position, now));
+    }
+
+    /** {@link #commit(String, String, String, long, long)} in the caller's transaction. */
+    public long commit(Connection c, String subscriptionId, String consumer, String transport, long position, long now) throws SQLException {
+        {
             long before = lockCursor(c, subscriptionId, consumer, transport, now);
             if (position <= before) return before;
             acknowledge(c, subscriptionId, consumer, "subscription_id = ? and seq > ? and seq <= ?", List.of(subscriptionId, before, position), now);
             moveCursor(c, subscriptionId, consumer, transport, position, now);
             return position;
-        });
+        }
     }
 
     /**
@@ -199,13 +210,18 @@ public final class StreamQueries {
      * position becomes the highest it acknowledged. Returns how many were acknowledged now.
      */
     public int ackThrough(String subscriptionId, String consumer, String transport, long seq, long now) throws SQLException {
-        return Tx.run(dataSource, c -> {
+        return Tx.run(dataSource, c -> ackThrough(c, subscriptionId, consumer, transport, seq, now));
+    }
+
+    /** {@link #ackThrough(String, String, String, long, long)} in the caller's transaction. */
+    public int ackThrough(Connection c, String subscriptionId, String consumer, String transport, long seq, long now) throws SQLException {
+        {
             long before = lockCursor(c, subscriptionId, consumer, transport, now);
             int n = acknowledge(c, subscriptionId, consumer, "subscription_id = ? and lease_owner = ? and seq <= ? and acked_at is null",
                     List.of(subscriptionId, consumer, seq), now);
             moveCursor(c, subscriptionId, consumer, transport, n > 0 ? Math.max(seq, before) : before, now);
             return n;
-        });
+        }
     }
 
     private static void moveCursor(Connection c, String subscriptionId, String consumer, String transport, long position, long now)
@@ -229,13 +245,13 @@ public final class StreamQueries {
     private static int acknowledge(Connection c, String subscriptionId, String consumer, String where, List<Object> args, long now)
             throws SQLException {
         List<String> all = new ArrayList<>();
-        List<String> first = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement("select delivery_id, acked_at from stream_events where " + where)) {
+        Map<String, Integer> first = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement("select delivery_id, acked_at, handed from stream_events where " + where)) {
             bind(q, 1, args);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     all.add(rs.getString(1));
-                    if (rs.getTimestamp(2) == null) first.add(rs.getString(1));
+                    if (rs.getTimestamp(2) == null) first.put(rs.getString(1), rs.getInt(3));
                 }
             }
         }
@@ -251,11 +267,12 @@ public final class StreamQueries {
             a.executeBatch();
         }
         if (first.isEmpty()) return 0;
-        try (PreparedStatement d = c.prepareStatement("update deliveries set status = 'succeeded', last_error = null, updated_at = ?"
-                + " where id = ? and status = 'streamed'")) {
-            for (String id : first) {
+        try (PreparedStatement d = c.prepareStatement("update deliveries set status = 'succeeded', last_error = null, updated_at = ?,"
+                + " attempts = greatest(attempts, ?) where id = ? and status = 'streamed'")) {
+            for (var e : first.entrySet()) {
                 d.setTimestamp(1, at);
-                d.setString(2, id);
+                d.setInt(2, e.getValue() + 1); // the append and each hand-over so far
+                d.setString(3, e.getKey());
                 d.addBatch();
             }
             d.executeBatch();

@@ -105,11 +105,23 @@ abstract class Pusher implements StreamHub.Waiter {
         if (target.group()) {
             return hub.queries.lease(target.id(), consumer, transport, room, now, hub.settings.visibility().toMillis());
         }
-        StreamQueries.Head head = hub.queries.head(target.id());
-        if (from < head.trimmedThrough()) throw new Behind(StreamReads.behind(target.id(), from, head));
         List<StreamQueries.Item> items = hub.queries.after(target.id(), from, room);
-        hub.queries.handed(target.id(), consumer, transport, items, now);
+        // Numbers have no gaps but what retention removed: only then is the head worth a look.
+        if (items.isEmpty() ? hub.head(target.id()) > from : items.get(0).seq() != from + 1) {
+            StreamQueries.Head head = hub.queries.head(target.id());
+            if (from < head.trimmedThrough()) throw new Behind(StreamReads.behind(target.id(), from, head));
+        }
+        handed(items, now);
         return items;
+    }
+
+    /**
+     * Records the hand-overs, with other connections' in one commit, without waiting for it: a
+     * hand-over lost to a crash was never acknowledged, so the event is handed (and recorded) again.
+     */
+    void handed(List<StreamQueries.Item> items, long now) {
+        if (items.isEmpty()) return;
+        hub.writes.write(context, c -> hub.queries.handed(c, target.id(), consumer, transport, items, now), (r, error) -> { });
     }
 
     /** The consumer acknowledged {@code seq} and everything before it; done once the store has it. */

@@ -54,9 +54,13 @@ public final class StreamHub extends ServiceSupport {
         return t;
     });
 
+    /** Hand-overs and acknowledgements, many connections' to a commit. */
+    final StreamWrites writes;
+
     public StreamHub(StreamQueries queries, StreamSettings settings) {
         this.queries = queries;
         this.settings = settings;
+        this.writes = new StreamWrites(queries);
     }
 
     @Override
@@ -72,6 +76,7 @@ public final class StreamHub extends ServiceSupport {
         waiting.clear();
         store.shutdown();
         store.awaitTermination(5, TimeUnit.SECONDS);
+        writes.stop();
     }
 
     /** The store writer appended: each stream's last number now. */

@@ -16,7 +16,8 @@ import java.util.UUID;
  * {@code {"type":"auth","key":"..."}}, within herald.streams.auth-timeout. The server pushes
  * {@code {"type":"event",...}} frames; the client sends {@code {"type":"ack","cursor":"..."}}, which
  * acknowledges that event and every earlier one it was handed, and is answered
- * {@code {"type":"acked","cursor":"..."}} once the store has it. Close codes: 4400 a bad message,
+ * {@code {"type":"acked","cursor":"..."}} once the store has it (acknowledgements that come while
+ * one is being stored are stored together, answered with the last). Close codes: 4400 a bad message,
  * 4401/4403/4404/4409/4410/4429 as the HTTP statuses, 4408 idle, 1001 Herald stopping.
  */
 final class StreamSocket {
@@ -168,17 +169,40 @@ final class StreamSocket {
                 error(400, "cursor " + cursor + " is not one this connection was handed and has not acknowledged");
                 return;
             }
+            if (storing) {
+                // One store at a time: what comes meanwhile is stored together, as the highest one.
+                if (seq > waitingSeq) {
+                    waitingSeq = seq;
+                    waitingCursor = cursor;
+                }
+                return;
+            }
+            store(seq, cursor);
+        }
+
+        private boolean storing;
+        private long waitingSeq = -1;
+        private String waitingCursor;
+
+        private void store(long seq, String cursor) {
+            storing = true;
             long now = System.currentTimeMillis();
-            hub.work(context, () -> target.group()
-                    ? hub.queries.ackThrough(target.id(), consumer, transport, seq, now)
-                    : hub.queries.commit(target.id(), consumer, transport, seq, now), (r, error) -> {
+            hub.writes.write(context, c -> target.group()
+                    ? (Object) hub.queries.ackThrough(c, target.id(), consumer, transport, seq, now)
+                    : (Object) hub.queries.commit(c, target.id(), consumer, transport, seq, now), (r, error) -> {
+                storing = false;
                 if (closed) return;
                 if (error != null) {
                     error(503, "the acknowledgement could not be stored; send it again");
-                    return;
+                } else {
+                    ws.writeTextMessage(Json.MAPPER.createObjectNode().put("type", "acked").put("cursor", cursor).toString());
+                    acknowledged(seq);
                 }
-                ws.writeTextMessage(Json.MAPPER.createObjectNode().put("type", "acked").put("cursor", cursor).toString());
-                acknowledged(seq);
+                if (waitingSeq >= 0) {
+                    long next = waitingSeq;
+                    waitingSeq = -1;
+                    store(next, waitingCursor);
+                }
             });
         }
 

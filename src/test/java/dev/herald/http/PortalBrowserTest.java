@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The partner portal in a real browser (Chromium, driven by playwright-core from src/test/node), as
  * the partner handed a portal link: its endpoints and a chart, a failed delivery's attempts with its
- * own answer, the dead letter replayed, a secret rotated, a test event sent. The screenshot is kept
+ * own answer, the dead letter replayed, a secret rotated, a test event sent, a stream's consumers. The screenshot is kept
  * at target/portal.png.
  */
 class PortalBrowserTest {
@@ -37,10 +37,14 @@ class PortalBrowserTest {
             p.subscribe("{\"name\": \"failing\", \"url\": \"" + receiver.url("/failing") + "\", \"types\": [\"order.*\"], \"retry\": [\"0s\"]}");
             JsonNode ok = p.subscribe("{\"name\": \"ok\", \"url\": \"" + receiver.url("/ok") + "\", \"types\": [\"order.*\"]}");
             receiver.script("/failing", Receiver.Response.text(503, "maintenance until noon"));
+            p.subscribe("{\"name\": \"feed\", \"stream\": {}, \"types\": [\"order.*\"]}");
             assertThat(Http.post(herald.http("/events"), "application/cloudevents+json", "{\"specversion\": \"1.0\", \"id\": \"portal-1\","
                     + " \"source\": \"urn:test\", \"type\": \"order.created\", \"partnerid\": \"shop\", \"data\": {\"orderId\": \"P-1\"}}",
                     "Authorization", "Bearer " + adminKey).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(15)).until(() -> Json.tree(p.get("/dead-letters").body()).path("items").size() == 1);
+            // A consumer of the stream that took the event and has not committed it: one behind.
+            await().atMost(Duration.ofSeconds(15)).until(() -> Json.tree(p.get("/subscriptions/shop.feed/events?consumer=nightly").body())
+                    .path("events").size() == 1);
 
             var linked = Http.post(herald.http("/api/partners/shop/portal-link"), "application/json", "{\"validFor\": \"10m\"}",
                     "Authorization", "Bearer " + adminKey);
@@ -50,16 +54,17 @@ class PortalBrowserTest {
 
             Path png = Path.of("target/portal.png").toAbsolutePath();
             Files.deleteIfExists(png);
-            Process node = new ProcessBuilder("node", "portal.mjs", link, "shop.failing", "shop.ok", png.toString())
+            Process node = new ProcessBuilder("node", "portal.mjs", link, "shop.failing", "shop.ok", png.toString(), "shop.feed")
                     .directory(ConsoleBrowserTest.NODE_DIR.toFile()).redirectErrorStream(true).start();
             boolean done = node.waitFor(90, TimeUnit.SECONDS);
             String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!done) node.destroyForcibly();
             assertThat(done).as(out).isTrue();
             assertThat(node.exitValue()).as(out).isZero();
-            assertThat(out).contains("endpoints: 2", "attempts: 503 answered maintenance until noon", "test sent")
+            assertThat(out).contains("endpoints: 3", "attempts: 503 answered maintenance until noon", "test sent")
                     .doesNotContain("address bar after load: " + link);
             assertThat(out).containsPattern("chart bars: [1-9]");
+            assertThat(out).contains("stream endpoint: stream (broadcast)").containsPattern("stream consumers: nightly \\| polling \\| \\S+ \\| 1 \\|");
             assertThat(png).exists();
 
             // What the clicks did, seen from outside: the replay arrived (same webhook-id), the test too,
