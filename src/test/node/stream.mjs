@@ -32,7 +32,8 @@ if (mode === 'ws') {
     res.on('data', (c) => { body += c; });
     res.on('end', () => { out({ status: res.statusCode, body }); process.exit(0); });
   });
-  ws.on('open', () => { if (o.keyInMessage) ws.send(JSON.stringify({ type: 'auth', key: o.key })); rest(); });
+  // silent: connects without a key and says nothing (Herald must close it after its auth timeout).
+  ws.on('open', () => { if (o.keyInMessage && !o.silent) ws.send(JSON.stringify({ type: 'auth', key: o.key })); rest(); });
   ws.on('close', (code, reason) => { out({ closed: code, reason: reason.toString() }); process.exit(0); });
   ws.on('message', (data) => {
     const m = JSON.parse(data.toString());

@@ -63,7 +63,7 @@ public final class AdminQueries {
 
     public List<Map<String, Object>> attemptsOf(String deliveryId) throws SQLException {
         return rows("select attempt, started_at, latency_ms, status_code, response_excerpt, error, outcome, next_attempt_at,"
-                + " instance_id from attempts where delivery_id = ? order by attempt, started_at", List.of(deliveryId));
+                + " instance_id, consumer, acked_at from attempts where delivery_id = ? order by attempt, started_at", List.of(deliveryId));
     }
 
     public List<Map<String, Object>> deadLetters(Filter f) throws SQLException {

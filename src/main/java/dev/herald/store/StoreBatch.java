@@ -19,8 +19,38 @@ final class StoreBatch {
 
     private final List<LogRecord> records;
 
+    /**
+     * The records in the order their rows are locked: by event id, then delivery id, then attempt
+     * (each phase below takes its rows in this order; the deliveries' inserts, which lock every
+     * delivery the batch touches, sort their rows by id whichever record names them). Two
+     * instances' writers then never wait on each other in a circle — which they did, when one batch
+     * held a delivery's dispatch record and another its attempt, in the opposite order (PostgreSQL
+     * found the deadlock and rolled one back, and the batch came again half a second later).
+     */
     StoreBatch(List<LogRecord> records) {
-        this.records = records;
+        List<LogRecord> sorted = new java.util.ArrayList<>(records);
+        sorted.sort(java.util.Comparator.comparing(StoreBatch::eventKey).thenComparing(StoreBatch::deliveryKey)
+                .thenComparingLong(StoreBatch::sequence));
+        this.records = sorted;
+    }
+
+    private static String eventKey(LogRecord r) {
+        return r instanceof LogRecord.Dispatched d ? d.event().path("id").asText() : "";
+    }
+
+    private static String deliveryKey(LogRecord r) {
+        if (r instanceof LogRecord.Attempt a) return a.deliveryId();
+        if (r instanceof LogRecord.Deferred d) return d.deliveryId();
+        if (r instanceof LogRecord.Dead d) return d.deliveryId();
+        if (r instanceof LogRecord.Streamed s) return s.deliveryId();
+        return "";
+    }
+
+    /** Within one delivery: its attempts in order, so the last one's update is the one that stays. */
+    private static long sequence(LogRecord r) {
+        if (r instanceof LogRecord.Attempt a) return a.attempt();
+        if (r instanceof LogRecord.Deferred d) return d.at();
+        return 0;
     }
 
     /** @return the last number of each stream appended to (for its waiting consumers) */
@@ -59,15 +89,19 @@ final class StoreBatch {
     private void insertDeliveries(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into deliveries (id, event_id, subscription_id, status, attempts,"
                 + " created_at, updated_at) values (?, ?, ?, 'pending', 0, ?, ?) on conflict do nothing")) {
+            // By delivery id, whichever record names it: the one order every writer locks them in.
+            List<Object[]> rows = new java.util.ArrayList<>();
             for (LogRecord r : records) {
                 if (r instanceof LogRecord.Dispatched d) {
-                    for (LogRecord.Target t : d.deliveries()) add(ps, t.id(), d.event().path("id").asText(), t.subscriptionId(), d.at());
+                    for (LogRecord.Target t : d.deliveries()) rows.add(new Object[] {t.id(), d.event().path("id").asText(), t.subscriptionId(), d.at()});
                 } else if (r instanceof LogRecord.Attempt a) {
-                    add(ps, a.deliveryId(), a.eventId(), a.subscriptionId(), a.startedAt());
+                    rows.add(new Object[] {a.deliveryId(), a.eventId(), a.subscriptionId(), a.startedAt()});
                 } else if (r instanceof LogRecord.Deferred d) {
-                    add(ps, d.deliveryId(), d.eventId(), d.subscriptionId(), d.at());
+                    rows.add(new Object[] {d.deliveryId(), d.eventId(), d.subscriptionId(), d.at()});
                 }
             }
+            rows.sort(java.util.Comparator.comparing(row -> (String) row[0]));
+            for (Object[] row : rows) add(ps, (String) row[0], (String) row[1], (String) row[2], (Long) row[3]);
             ps.executeBatch();
         }
     }

@@ -146,18 +146,16 @@ public final class StreamQueries {
 
     /** {@link #handed(String, String, String, List, long)} in the caller's transaction. */
     public Void handed(Connection c, String subscriptionId, String consumer, String transport, List<Item> items, long now) throws SQLException {
-        {
-            try (PreparedStatement u = c.prepareStatement("update stream_events set handed = handed + 1 where subscription_id = ? and seq = ?")) {
-                for (Item i : items) {
-                    u.setString(1, subscriptionId);
-                    u.setLong(2, i.seq());
-                    u.addBatch();
-                }
-                u.executeBatch();
+        try (PreparedStatement u = c.prepareStatement("update stream_events set handed = handed + 1 where subscription_id = ? and seq = ?")) {
+            for (Item i : items) {
+                u.setString(1, subscriptionId);
+                u.setLong(2, i.seq());
+                u.addBatch();
             }
-            logHandOver(c, subscriptionId, consumer, transport, items, now);
-            return null;
+            u.executeBatch();
         }
+        logHandOver(c, subscriptionId, consumer, transport, items, now);
+        return null;
     }
 
     /**
@@ -195,13 +193,11 @@ public final class StreamQueries {
 
     /** {@link #commit(String, String, String, long, long)} in the caller's transaction. */
     public long commit(Connection c, String subscriptionId, String consumer, String transport, long position, long now) throws SQLException {
-        {
-            long before = lockCursor(c, subscriptionId, consumer, transport, now);
-            if (position <= before) return before;
-            acknowledge(c, subscriptionId, consumer, "subscription_id = ? and seq > ? and seq <= ?", List.of(subscriptionId, before, position), now);
-            moveCursor(c, subscriptionId, consumer, transport, position, now);
-            return position;
-        }
+        long before = lockCursor(c, subscriptionId, consumer, transport, now);
+        if (position <= before) return before;
+        acknowledge(c, subscriptionId, consumer, "subscription_id = ? and seq > ? and seq <= ?", List.of(subscriptionId, before, position), now);
+        moveCursor(c, subscriptionId, consumer, transport, position, now);
+        return position;
     }
 
     /**
@@ -215,13 +211,11 @@ public final class StreamQueries {
 
     /** {@link #ackThrough(String, String, String, long, long)} in the caller's transaction. */
     public int ackThrough(Connection c, String subscriptionId, String consumer, String transport, long seq, long now) throws SQLException {
-        {
-            long before = lockCursor(c, subscriptionId, consumer, transport, now);
-            int n = acknowledge(c, subscriptionId, consumer, "subscription_id = ? and lease_owner = ? and seq <= ? and acked_at is null",
-                    List.of(subscriptionId, consumer, seq), now);
-            moveCursor(c, subscriptionId, consumer, transport, n > 0 ? Math.max(seq, before) : before, now);
-            return n;
-        }
+        long before = lockCursor(c, subscriptionId, consumer, transport, now);
+        int n = acknowledge(c, subscriptionId, consumer, "subscription_id = ? and lease_owner = ? and seq <= ? and acked_at is null",
+                List.of(subscriptionId, consumer, seq), now);
+        moveCursor(c, subscriptionId, consumer, transport, n > 0 ? Math.max(seq, before) : before, now);
+        return n;
     }
 
     private static void moveCursor(Connection c, String subscriptionId, String consumer, String transport, long position, long now)

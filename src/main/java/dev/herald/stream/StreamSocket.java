@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
 
 /**
  * A stream over WebSocket ({@code .../subscriptions/{id}/ws}). The key comes in the upgrade's
@@ -30,9 +29,6 @@ final class StreamSocket {
         this.access = access;
     }
 
-    /** Where a consumer starts: the stream, its name, and its position (broadcast). */
-    private record Opening(StreamAccess.Target target, String consumer, long position) {}
-
     void handle(RoutingContext ctx, boolean partnerApi) {
         String id = ctx.pathParam("id");
         MultiMap params = ctx.request().params();
@@ -44,7 +40,7 @@ final class StreamSocket {
         }
         // Answered before the upgrade when it fails: a client sees 401, 404 or 429 as a status.
         ctx.request().pause();
-        hub.work(context, () -> open(header, id, partnerApi, params), (opening, error) -> {
+        hub.work(context, () -> Opening.open(hub, access, header, id, partnerApi, params, "websocket", true, null), (opening, error) -> {
             if (error != null) {
                 StreamRoutes.problem(ctx, error);
                 return;
@@ -67,7 +63,8 @@ final class StreamSocket {
                 close(ws, 4401, "the first message must be {\"type\":\"auth\",\"key\":\"...\"} (or send the key as Authorization: Bearer)");
                 return;
             }
-            hub.work(context, () -> open("Bearer " + m.get("key").asText(), id, partnerApi, params), (opening, error) -> {
+            hub.work(context, () -> Opening.open(hub, access, "Bearer " + m.get("key").asText(), id, partnerApi, params, "websocket",
+                    true, null), (opening, error) -> {
                 if (error != null) {
                     int status = error instanceof HttpProblem p ? p.status() : 500;
                     close(ws, 4000 + status, error instanceof HttpProblem ? error.getMessage() : "Herald could not open the stream");
@@ -80,32 +77,6 @@ final class StreamSocket {
     }
 
     /** Checks the key and the subscription, takes a connection place, and finds where to start (store calls: off the loop). */
-    private Opening open(String authorization, String id, boolean partnerApi, MultiMap params) throws Exception {
-        StreamAccess.Target target = access.target(authorization, id, partnerApi);
-        String consumer = StreamReads.consumer(params.get("consumer"),
-                target.group() ? "ws-" + UUID.randomUUID().toString().substring(0, 8) : "default");
-        if (!hub.admit(target.partnerId())) throw StreamRoutes.tooMany(target);
-        try {
-            long now = System.currentTimeMillis();
-            var head = hub.queries.head(target.id());
-            long position = 0;
-            if (target.group()) {
-                if (params.get("after") != null) throw StreamPolling.groupHasNoPosition(target);
-                hub.queries.seen(target.id(), consumer, "websocket", now, head.trimmedThrough());
-                hub.queries.release(target.id(), consumer); // reconnected: what it held comes again at once
-            } else {
-                long committed = hub.queries.seen(target.id(), consumer, "websocket", now, head.trimmedThrough());
-                String after = params.get("after");
-                position = after != null ? StreamReads.position(target.id(), after, head) : committed;
-                StreamReads.behind(target.id(), position, head, true);
-            }
-            return new Opening(target, consumer, position);
-        } catch (Exception | Error e) {
-            hub.left(target.partnerId());
-            throw e;
-        }
-    }
-
     private void run(ServerWebSocket ws, Opening o, Context context) {
         if (ws.isClosed()) {
             hub.left(o.target().partnerId());

@@ -25,15 +25,14 @@ final class StreamSse {
         this.access = access;
     }
 
-    private record Opening(StreamAccess.Target target, String consumer, long position) {}
-
     void handle(RoutingContext ctx, boolean partnerApi) {
         String id = ctx.pathParam("id");
         MultiMap params = ctx.request().params();
         String lastEventId = ctx.request().getHeader("Last-Event-ID");
         String header = ctx.request().getHeader("Authorization");
         Context context = ctx.vertx().getOrCreateContext();
-        hub.work(context, () -> open(header, id, partnerApi, params, lastEventId), (o, error) -> {
+        String resume = lastEventId == null || lastEventId.isEmpty() ? null : lastEventId;
+        hub.work(context, () -> Opening.open(hub, access, header, id, partnerApi, params, "sse", false, resume), (o, error) -> {
             if (error != null) {
                 StreamRoutes.problem(ctx, error);
                 return;
@@ -48,27 +47,6 @@ final class StreamSse {
             r.write("retry: 2000\n: herald stream " + o.target().id() + " consumer " + o.consumer() + "\n\n");
             new Connection(r, o, context).start();
         });
-    }
-
-    private Opening open(String authorization, String id, boolean partnerApi, MultiMap params, String lastEventId) throws Exception {
-        StreamAccess.Target target = access.target(authorization, id, partnerApi);
-        String consumer = StreamReads.consumer(params.get("consumer"), "default");
-        if (!hub.admit(target.partnerId())) throw StreamRoutes.tooMany(target);
-        try {
-            long now = System.currentTimeMillis();
-            var head = hub.queries.head(target.id());
-            long committed = hub.queries.seen(target.id(), consumer, "sse", now, head.trimmedThrough());
-            if (target.group()) return new Opening(target, consumer, 0);
-            String from = lastEventId != null && !lastEventId.isEmpty() ? lastEventId : params.get("after");
-            long position = from != null ? StreamReads.position(target.id(), from, head) : committed;
-            StreamReads.behind(target.id(), position, head, true);
-            // Resuming with Last-Event-ID: the client has everything up to it.
-            if (lastEventId != null && !lastEventId.isEmpty()) hub.queries.commit(target.id(), consumer, "sse", position, now);
-            return new Opening(target, consumer, position);
-        } catch (Exception | Error e) {
-            hub.left(target.partnerId());
-            throw e;
-        }
     }
 
     /** One SSE consumer. */

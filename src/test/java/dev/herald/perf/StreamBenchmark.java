@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
 /**
  * Many stream consumers on Herald (docs/performance.md, "Streams"): CLIENTS stream subscriptions,
  * one consumer each (half WebSocket, acknowledging every event; half SSE), RATE events a second
- * spread evenly over them for SECONDS, posted in batches to POST /events. Prints the latency from
+ * spread evenly over them for SECONDS (after 10 s of the same, not measured), posted in batches to
+ * POST /events. Prints the latency from
  * the POST to the client (p50, p99, max), what reached the clients, and each Herald's heap and live
  * threads at the end; then the same with a second instance (clients and posts split between the
  * two). Herald runs as operators run it (its own JVM), on a standalone Artemis and PostgreSQL.
@@ -96,7 +97,13 @@ public final class StreamBenchmark {
                 for (int i = 0; i < clients; i++) c.open(i, ports.get(i % instances));
                 if (!c.opened.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("only " + c.connected + " clients connected");
                 System.out.printf("%d instance(s): %d clients connected (%d failed)%n", instances, c.connected.get(), c.failed.get());
-                long sent = load(ports, clients, rate, seconds);
+                // Warm-up (not measured): JIT, connection pools, the store's caches.
+                long warm = load(ports, clients, rate, 10, "w");
+                long warmUntil = System.currentTimeMillis() + 60_000;
+                while (c.received.get() < warm && System.currentTimeMillis() < warmUntil) Thread.sleep(200);
+                Thread.sleep(1000);
+                c.reset();
+                long sent = load(ports, clients, rate, seconds, "b");
                 long until = System.currentTimeMillis() + 60_000;
                 while (c.received.get() < sent && System.currentTimeMillis() < until) Thread.sleep(200);
                 Thread.sleep(1000);
@@ -115,7 +122,7 @@ public final class StreamBenchmark {
     }
 
     /** Posts RATE events a second for SECONDS in batches of RATE/20 every 50 ms, each naming its time; returns how many were accepted. */
-    private static long load(List<Integer> ports, int clients, int rate, int seconds) throws Exception {
+    private static long load(List<Integer> ports, int clients, int rate, int seconds, String prefix) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         int batch = Math.max(1, rate / 20);
         long accepted = 0;
@@ -129,7 +136,7 @@ public final class StreamBenchmark {
             long now = System.currentTimeMillis();
             for (int k = 0; k < batch; k++, seq++) {
                 if (k > 0) body.append(',');
-                body.append("{\"specversion\":\"1.0\",\"id\":\"b-").append(seq).append("\",\"source\":\"urn:bench\",\"type\":\"bench.t")
+                body.append("{\"specversion\":\"1.0\",\"id\":\"").append(prefix).append('-').append(seq).append("\",\"source\":\"urn:bench\",\"type\":\"bench.t")
                         .append(seq % clients).append("\",\"data\":{\"sentAt\":").append(now).append("}}");
             }
             body.append(']');
@@ -160,6 +167,13 @@ public final class StreamBenchmark {
             ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n * 2));
             http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(n * 2).setKeepAlive(true));
             opened = new CountDownLatch(n);
+        }
+
+        void reset() {
+            received.set(0);
+            overWebSocket.set(0);
+            latencies.clear();
+            seen.clear();
         }
 
         long unique() {

@@ -103,6 +103,12 @@ class StreamClientsTest {
                 + " where d.subscription_id = ? and a.consumer = 'phone' and a.outcome = 'streamed' and d.event_id in (" + quoted(feed(1, 10))
                 + ")", stream);
         assertThat(handOvers).hasSizeGreaterThanOrEqualTo(12).allMatch(r -> r.get("acked_at") != null);
+        // The partner sees them as the delivery's attempts: kept, then handed to phone and acknowledged.
+        JsonNode delivery = Json.tree(acme.get("/deliveries/" + again.stream().filter(n -> n.has("deliveryId")).findFirst().orElseThrow()
+                .get("deliveryId").asText()).body());
+        assertThat(delivery.path("status").asText()).isEqualTo("succeeded");
+        assertThat(delivery.path("attempts").findValues("consumer").stream().map(JsonNode::asText).toList()).contains("phone");
+        assertThat(delivery.path("attempts").findValues("ackedAt").stream().filter(JsonNode::isTextual).count()).isGreaterThanOrEqualTo(1);
         assertThat(herald.query("select status, count(*) as n from deliveries where subscription_id = ? and event_id in ("
                 + quoted(ids(1, 10)) + ") group by status", stream))
                 .containsExactly(Map.of("status", "succeeded", "n", 10L));
