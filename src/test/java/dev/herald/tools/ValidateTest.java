@@ -171,11 +171,11 @@ class ValidateTest {
         assertThat(status).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 "config/subscriptions.yaml:4:14: subscription pigeon: channel 'carrier-pigeon' is not known"
-                        + " — available channels: webhook, slack, email, kafka, endpoint",
+                        + " — available channels: webhook, slack, email, kafka, endpoint, stream",
                 "config/subscriptions.yaml:6:15: subscription pigeon: parameters.secret is written into the file"
                         + " — secrets never live in the repository; reference it instead, such as secret: \"{{env:PARTNER_SECRET}}\"",
                 "config/subscriptions.yaml:9:14: subscription typo: channel 'webhok' is not known"
-                        + " — did you mean webhook? available channels: webhook, slack, email, kafka, endpoint",
+                        + " — did you mean webhook? available channels: webhook, slack, email, kafka, endpoint, stream",
                 "config/subscriptions.yaml:12:15: subscription typo: parameters.secret is written into the file"
                         + " — secrets never live in the repository; reference it instead, such as secret: \"{{env:PARTNER_SECRET}}\"",
                 "config/subscriptions.yaml:14:5: key 'ordered' is written twice in the same map (also on line 13)"
