@@ -50,13 +50,25 @@ class StreamKillTest {
 
         HeraldProcess herald = HeraldProcess.start(settings, Map.of(), dir.resolve("herald-1.log"));
         try {
-            // Takes and acknowledges each event as it comes, until Herald dies under it.
+            // Takes and acknowledges each event as it comes; events keep coming (about 100 a second,
+            // from another thread) when Herald dies under it.
             StreamClient before = StreamClient.start("ws", Map.of("url", ws, "key", "local", "idleMs", 60_000, "timeoutMs", 60_000));
-            for (int i = 1; i <= 200 && !(i > 60 && acked(before) >= 20); i++) {
-                if (post(http, "K-" + i)) accepted.add("K-" + i);
-            }
-            await().atMost(Duration.ofSeconds(30)).until(() -> acked(before) >= 20);
+            List<String> acceptedBefore = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread poster = new Thread(() -> {
+                for (int i = 1; i <= 400; i++) {
+                    try {
+                        if (post(http, "K-" + i)) acceptedBefore.add("K-" + i);
+                        Thread.sleep(10);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            poster.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> acked(before) >= 40);
             herald.kill();
+            poster.join(30_000);
+            accepted.addAll(acceptedBefore);
             List<JsonNode> first = before.lines();
             assertThat(first.get(first.size() - 1).has("closed")).as("the connection died with Herald").isTrue();
             List<String> took = eventIds(first);
@@ -65,7 +77,7 @@ class StreamKillTest {
             List<String> acknowledged = took.subList(0, confirmed);
 
             herald = HeraldProcess.start(settings, Map.of(), dir.resolve("herald-2.log"));
-            for (int i = 201; i <= 220; i++) {
+            for (int i = 1001; i <= 1020; i++) {
                 if (post(http, "K-" + i)) accepted.add("K-" + i);
             }
             List<JsonNode> after = StreamClient.run("ws", Map.of("url", ws, "key", "local", "idleMs", 5000, "timeoutMs", 60_000));
