@@ -87,15 +87,7 @@ class ScaleOutTest {
 
     /** Instance n's settings: its own data directory, the shared broker, store and subscriptions. */
     static Map<String, String> settings(Path dir, int n, StandaloneArtemis artemis, String store) {
-        Map<String, String> s = new HashMap<>();
-        s.put("herald.instance.id", "herald-" + n);
-        s.put("herald.data.dir", dir.resolve("data-" + n).toString());
-        s.put("herald.broker.url", artemis.url());
-        s.put("herald.broker.user", StandaloneArtemis.USER);
-        s.put("herald.broker.password", StandaloneArtemis.PASSWORD);
-        s.put("herald.store.url", store);
-        s.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
-        return s;
+        return artemis.heraldSettings(dir, n, store);
     }
 
     static void produce(StandaloneArtemis artemis, int events) {

@@ -80,6 +80,22 @@ public final class StandaloneArtemis implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
+    /**
+     * Herald instance n's settings on this broker: its own data directory under {@code dir}, this
+     * broker as Herald's principal, the shared store and {@code dir}'s subscriptions.yaml.
+     */
+    public Map<String, String> heraldSettings(Path dir, int n, String store) {
+        Map<String, String> s = new java.util.HashMap<>();
+        s.put("herald.instance.id", "herald-" + n);
+        s.put("herald.data.dir", dir.resolve("data-" + n).toString());
+        s.put("herald.broker.url", url());
+        s.put("herald.broker.user", USER);
+        s.put("herald.broker.password", PASSWORD);
+        s.put("herald.store.url", store);
+        s.put("herald.subscriptions.file", dir.resolve("subscriptions.yaml").toString());
+        return s;
+    }
+
     public void kill() throws InterruptedException {
         if (process != null) process.destroyForcibly().waitFor();
     }
