@@ -6,7 +6,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,34 +35,70 @@ public final class StandaloneArtemis implements AutoCloseable {
     }
 
     public static StandaloneArtemis start() throws Exception {
+        return create(Files.createTempDirectory("herald-artemis").resolve("broker"), TestHerald.freePort(), true);
+    }
+
+    /**
+     * A primary and its backup replicating the primary's journal ({@code ha-policy} replication,
+     * as {@code artemis create --clustered --replicated} makes them), both started: the backup has
+     * synchronized and announced itself when this returns.
+     */
+    public static List<StandaloneArtemis> replicatedPair() throws Exception {
+        Path dir = Files.createTempDirectory("herald-artemis-pair");
+        int primaryPort = TestHerald.freePort();
+        int backupPort = TestHerald.freePort();
+        StandaloneArtemis primary = create(dir.resolve("broker"), primaryPort, true, "--clustered", "--replicated", "--failover-on-shutdown",
+                "--cluster-user", "cluster", "--cluster-password", "cluster-test", "--static-cluster", "tcp://127.0.0.1:" + backupPort);
+        StandaloneArtemis backup = create(dir.resolve("backup"), backupPort, false, "--clustered", "--replicated", "--backup",
+                "--failover-on-shutdown", "--cluster-user", "cluster", "--cluster-password", "cluster-test", "--static-cluster",
+                "tcp://127.0.0.1:" + primaryPort);
+        backup.start(false);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(backup.instance.resolve("run.log")).contains("backup announced"));
+        return List.of(primary, backup);
+    }
+
+    /** A client URL for both brokers of a pair, following failover (Core, and Herald's JMS). */
+    public static String failoverUrl(List<StandaloneArtemis> pair) {
+        return "(" + pair.get(0).url() + "," + pair.get(1).url() + ")?ha=true&reconnectAttempts=-1&retryInterval=200";
+    }
+
+    private static StandaloneArtemis create(Path instance, int port, boolean start, String... extra) throws Exception {
         Path home = Path.of(System.getProperty("herald.test.artemis.home", "target/artemis-dist/apache-artemis-2.44.0"));
         if (!Files.isRegularFile(home.resolve("bin/artemis"))) {
             throw new IllegalStateException("no Artemis distribution at " + home + " (mvn process-test-resources unpacks it)");
         }
-        Path instance = Files.createTempDirectory("herald-artemis").resolve("broker");
-        int port = TestHerald.freePort();
-        // Only the one acceptor on a free port: the default extra acceptors (5672, 1883, ...) may be taken.
-        run(instance.getParent().resolve("create.log"), 120, Map.of(), "bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
+        Files.createDirectories(instance.getParent());
+        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
                 "--user", USER, "--password", PASSWORD, "--require-login", "--host", "127.0.0.1", "--default-port", Integer.toString(port),
                 "--no-web", "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
-                "--no-autotune", "--nio", "--silent", "--force");
+                "--no-autotune", "--nio", "--silent", "--force"));
+        cmd.addAll(List.of(extra));
+        // Only the one acceptor on a free port: the default extra acceptors (5672, 1883, ...) may be taken.
+        run(instance.resolveSibling(instance.getFileName() + "-create.log"), 120, Map.of(), cmd.toArray(String[]::new));
         // The users and roles operators are told to set up (docs/operations.md): the broker properties
         // give rights to roles herald, producer and operator only, none to the user `create` made.
-        run(instance.getParent().resolve("users.log"), 120,
+        run(instance.resolveSibling(instance.getFileName() + "-users.log"), 120,
                 Map.of("HERALD_BROKER_USER", USER, "HERALD_BROKER_PASSWORD", PASSWORD,
                         "HERALD_BROKER_PRODUCER_PASSWORD", PRODUCER_PASSWORD, "HERALD_BROKER_OPERATOR_PASSWORD", OPERATOR_PASSWORD),
                 "bash", Path.of("deploy/artemis/configure-users.sh").toAbsolutePath().toString(), instance.toString());
         StandaloneArtemis a = new StandaloneArtemis(instance, port);
-        a.run();
+        if (start) a.run();
         return a;
     }
 
     /** Starts (or restarts) the broker process on its existing instance directory. */
     public void run() throws Exception {
+        start(true);
+    }
+
+    /** @param acceptorOpens wait for its acceptor (a backup opens none until it is live) */
+    private void start(boolean acceptorOpens) throws Exception {
         // With the broker properties operators are told to apply (docs/operations.md).
         process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run",
                 "--properties", Path.of("deploy/artemis/herald-broker.properties").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
+        if (!acceptorOpens) return;
         try {
             // Artemis opens its acceptor once the journal is loaded: an open port means ready.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
