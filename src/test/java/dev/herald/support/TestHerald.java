@@ -256,10 +256,20 @@ public final class TestHerald implements AutoCloseable {
         }
     }
 
+    /** Ports this JVM has handed out: the system may offer a just-closed port again at once. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free port, never one handed out before in this JVM: two asked for in a row (Kafka's
+     * listener and controller, Herald's HTTP and management) were sometimes the same port.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (GIVEN.add(s.getLocalPort())) return s.getLocalPort();
+            }
         }
+        throw new IOException("no free port that this JVM has not handed out already");
     }
 
     @Override
