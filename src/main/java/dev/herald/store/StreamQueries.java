@@ -333,14 +333,6 @@ public final class StreamQueries {
         }
     }
 
-    /** The consumer's committed position, or null when it never showed. */
-    public Long position(String subscriptionId, String consumer) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            long p = position(c, subscriptionId, consumer);
-            return p < 0 ? null : p;
-        }
-    }
-
     private static long position(Connection c, String subscriptionId, String consumer) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("select position from stream_cursors where subscription_id = ? and consumer = ?")) {
             q.setString(1, subscriptionId);

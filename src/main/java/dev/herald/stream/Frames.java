@@ -19,8 +19,4 @@ final class Frames {
         n.putRawValue("event", new RawValue(i.payload()));
         return n;
     }
-
-    static String text(ObjectNode n) {
-        return n.toString();
-    }
 }

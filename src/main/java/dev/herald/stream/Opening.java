@@ -31,7 +31,7 @@ record Opening(StreamAccess.Target target, String consumer, long position) {
             }
             String from = resume != null ? resume : after;
             long position = from != null ? StreamReads.position(target.id(), from, head) : committed;
-            StreamReads.behind(target.id(), position, head, true);
+            StreamReads.requireKept(target.id(), position, head);
             if (resume != null) hub.queries.commit(target.id(), consumer, transport, position, now);
             return new Opening(target, consumer, position);
         } catch (Exception | Error e) {

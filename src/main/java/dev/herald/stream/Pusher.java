@@ -94,7 +94,7 @@ abstract class Pusher implements StreamHub.Waiter {
             for (StreamQueries.Item i : items) {
                 if (holds()) outstanding.put(i.seq(), target.group() ? now + hub.settings.visibility().toMillis() : 0L);
                 if (i.seq() > sent) sent = i.seq();
-                send(StreamCursor.of(target.id(), i.seq()), Frames.text(Frames.event(target.id(), i)));
+                send(StreamCursor.of(target.id(), i.seq()), Frames.event(target.id(), i).toString());
             }
             if (items.size() == room || !target.group() && hub.head(target.id()) > sent) fetch();
         });

@@ -73,7 +73,7 @@ final class StreamPolling {
             return new Poll(target, consumer, 0, limit, waitMillis);
         }
         long position = after != null ? StreamReads.position(target.id(), after, head) : committed;
-        StreamReads.behind(target.id(), position, head, true);
+        StreamReads.requireKept(target.id(), position, head);
         return new Poll(target, consumer, position, limit, waitMillis);
     }
 
@@ -88,7 +88,7 @@ final class StreamPolling {
             return hub.queries.lease(p.target().id(), p.consumer(), "polling", p.limit(), now, hub.settings.visibility().toMillis());
         }
         StreamQueries.Head head = hub.queries.head(p.target().id());
-        if (p.position() < head.trimmedThrough()) throw new HttpProblem(410, StreamReads.behind(p.target().id(), p.position(), head));
+        StreamReads.requireKept(p.target().id(), p.position(), head);
         List<StreamQueries.Item> items = hub.queries.after(p.target().id(), p.position(), p.limit());
         hub.queries.handed(p.target().id(), p.consumer(), "polling", items, now);
         return items;

@@ -37,13 +37,13 @@ final class StreamReads {
             throw new HttpProblem(400, e.getMessage() + "; resume from a cursor this stream gave, or from after=earliest / after=latest");
         }
         if (p > head.last()) throw new HttpProblem(400, "the cursor is ahead of the stream (a cursor Herald gave never is)");
-        behind(subscriptionId, p, head, true);
+        requireKept(subscriptionId, p, head);
         return p;
     }
 
     /** 410 when {@code position} is before what retention kept. */
-    static void behind(String subscriptionId, long position, StreamQueries.Head head, boolean check) {
-        if (check && position < head.trimmedThrough()) throw new HttpProblem(410, behind(subscriptionId, position, head));
+    static void requireKept(String subscriptionId, long position, StreamQueries.Head head) {
+        if (position < head.trimmedThrough()) throw new HttpProblem(410, behind(subscriptionId, position, head));
     }
 
     static String behind(String subscriptionId, long position, StreamQueries.Head head) {
